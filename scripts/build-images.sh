@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Build the local test images (`make images`), each rebuilt only when its inputs change.
+#
+#   mlops-test/debian12-systemd, mlops-test/debian13-systemd   systemd "VMs" for Molecule
+#   mlops-test/postgres, mlops-test/minio, mlops-test/jupyter  stand-ins for the real service images
+#
+# No container registry answers on our test machines, so the VM base comes from debootstrap when
+# `docker pull` fails, and the stand-ins are built from Debian packages and PyPI. Each image carries
+# the hash of its inputs in a label; an image whose label matches is left alone.
+# Usage: scripts/build-images.sh [IMAGE_NAME...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LABEL=org.mlops-vm.inputs
+CONTEXTS=tests/images
+WORK=.cache/images
+CA_BUNDLE=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
+mkdir -p "$WORK"
+
+log() { printf 'images: %s\n' "$*" >&2; }
+
+hash_of() { # hash of strings and the content of files/dirs given after --
+  { for arg in "$@"; do
+      if [ -e "$arg" ]; then find "$arg" -type f -print0 | sort -z | xargs -0 sha256sum; else echo "$arg"; fi
+    done; } | sha256sum | cut -c1-16
+}
+
+image_label() { docker image inspect -f "{{ index .Config.Labels \"$LABEL\" }}" "$1" 2>/dev/null || true; }
+
+REGISTRY=""
+registry_answers() {
+  if [ -z "$REGISTRY" ]; then
+    if timeout 30 docker pull -q debian:bookworm-slim >/dev/null 2>&1; then REGISTRY=yes; else REGISTRY=no; fi
+    log "container registry reachable: $REGISTRY"
+  fi
+  [ "$REGISTRY" = yes ]
+}
+
+# Base root file system for a Debian suite: the registry's image, else debootstrap.
+VM_PACKAGES=systemd,systemd-sysv,python3,sudo,iproute2,ca-certificates
+base_for_suite() {
+  local suite=$1 name="mlops-test/$1-rootfs" want
+  want=$(hash_of "debootstrap minbase $suite $VM_PACKAGES")
+  if [ "$(image_label "$name")" = "$want" ]; then echo "$name"; return; fi
+  if registry_answers && docker pull -q "debian:$suite" >/dev/null; then echo "debian:$suite"; return; fi
+  command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }
+  local dir="$WORK/rootfs-$suite"
+  rm -rf "$dir"
+  log "debootstrap $suite (about a minute)"
+  debootstrap --variant=minbase --include="$VM_PACKAGES" "$suite" "$dir" http://deb.debian.org/debian >"$WORK/debootstrap-$suite.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap-$suite.log" >&2; exit 1; }
+  rm -rf "$dir/var/cache/apt/archives/"*.deb "$dir/var/lib/apt/lists/"*
+  tar -C "$dir" -c . | docker import -c "LABEL $LABEL=$want" - "$name" >/dev/null
+  rm -rf "$dir"
+  echo "$name"
+}
+
+# build NAME CONTEXT BASE: docker build with the controller's CA bundle in the context
+build() {
+  local name=$1 context=$2 base=$3 want ctx
+  want=$(hash_of "$context" "$CA_BUNDLE" "$(docker image inspect -f '{{.Id}}' "$base")")
+  if [ "$(image_label "$name")" = "$want" ]; then log "$name up to date"; return; fi
+  log "building $name"
+  ctx="$WORK/context-${name//\//_}"
+  rm -rf "$ctx" && cp -r "$context" "$ctx" && cp "$CA_BUNDLE" "$ctx/ca-bundle.crt"
+  if ! docker build --build-arg "BASE=$base" --label "$LABEL=$want" -t "$name" "$ctx" >"$WORK/build.log" 2>&1; then
+    tail -30 "$WORK/build.log" >&2
+    exit 1
+  fi
+  rm -rf "$ctx"
+  if [ -x "$context/selftest.sh" ]; then
+    log "self-test $name"
+    "$context/selftest.sh" "$name"
+  fi
+}
+
+# save NAME: keep `docker save` output for the roles' docker_image_archives, refreshed with the image.
+ARCHIVES="$WORK/archives"
+save() {
+  local name=$1 id file
+  id=$(docker image inspect -f '{{.Id}}' "$name")
+  file="$ARCHIVES/${name##*/}.tar"
+  mkdir -p "$ARCHIVES"
+  if [ -f "$file" ] && [ "$(cat "$file.id" 2>/dev/null)" = "$id" ]; then return; fi
+  log "saving $name to $file"
+  docker save "$name:latest" -o "$file.tmp" && mv "$file.tmp" "$file" && echo "$id" > "$file.id"
+}
+
+SELECTED=" $* "
+selected() { [ "$SELECTED" = "  " ] || [[ "$SELECTED" == *" $1 "* ]]; }
+
+# Debian 12 always: the stand-ins build on it (it already holds python3 and the CA store).
+build mlops-test/debian12-systemd "$CONTEXTS/systemd-vm" "$(base_for_suite bookworm)"
+if selected mlops-test/debian13-systemd; then
+  build mlops-test/debian13-systemd "$CONTEXTS/systemd-vm" "$(base_for_suite trixie)"
+fi
+for svc in postgres minio jupyter; do
+  if selected "mlops-test/$svc"; then
+    build "mlops-test/$svc" "$CONTEXTS/$svc" mlops-test/debian12-systemd
+    save "mlops-test/$svc"
+  fi
+done
+log "done"

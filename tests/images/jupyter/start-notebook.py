@@ -1,0 +1,8 @@
+#!/opt/conda/bin/python
+"""Stand-in for docker-stacks' start-notebook.py: JupyterLab on 0.0.0.0:8888, token from JUPYTER_TOKEN."""
+
+import os
+import sys
+
+command = ["jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser", "--ServerApp.root_dir=/home/jovyan"]
+os.execvp(command[0], command + sys.argv[1:])
