@@ -31,8 +31,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def s3_error(start_response, status: HTTPStatus, code: str, message: str):
     body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
     ).encode()
     start_response(
         f"{status.value} {status.phrase}",
@@ -46,9 +45,7 @@ def signature_error(environ, access_key: str, secret_key: str) -> tuple[str, str
     header = environ.get("HTTP_AUTHORIZATION", "")
     if not header.startswith("AWS4-HMAC-SHA256 "):
         return "AccessDenied", "Access Denied (anonymous or unsupported signature)."
-    fields = dict(
-        part.strip().split("=", 1) for part in header[len("AWS4-HMAC-SHA256 ") :].split(",")
-    )
+    fields = dict(part.strip().split("=", 1) for part in header[len("AWS4-HMAC-SHA256 ") :].split(","))
     try:
         key_id, _date, region, service, _term = fields["Credential"].split("/")
         signed = fields["SignedHeaders"].split(";")
@@ -65,7 +62,9 @@ def signature_error(environ, access_key: str, secret_key: str) -> tuple[str, str
         if value is not None:
             headers[name] = value
     raw_uri = environ.get("REQUEST_URI") or environ.get("RAW_URI") or environ.get("PATH_INFO", "/")
-    request = AWSRequest(method=environ["REQUEST_METHOD"], url=f"http://{environ.get('HTTP_HOST', '')}{raw_uri}", headers=headers)
+    request = AWSRequest(
+        method=environ["REQUEST_METHOD"], url=f"http://{environ.get('HTTP_HOST', '')}{raw_uri}", headers=headers
+    )
     request.context["timestamp"] = headers.get("x-amz-date", "")
     auth = S3SigV4Auth(Credentials(access_key, secret_key), service, region)
     expected = auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request)
@@ -83,7 +82,7 @@ class StandIn:
         self.lock = threading.Lock()
         if os.path.exists(self.state_path):
             with open(self.state_path, "rb") as state:
-                self.backend.buckets.update(pickle.load(state))
+                self.backend.buckets.update(pickle.load(state))  # noqa: S301 - our own state file
 
     def save(self):
         tmp = self.state_path + ".tmp"
@@ -122,7 +121,7 @@ class StandIn:
 
 def host_port(address: str, default_port: int) -> tuple[str, int]:
     host, _, port = address.rpartition(":")
-    return host or "0.0.0.0", int(port or default_port)
+    return host or "0.0.0.0", int(port or default_port)  # noqa: S104 - MinIO binds all by default
 
 
 def main(argv: list[str]) -> int:
@@ -137,7 +136,7 @@ def main(argv: list[str]) -> int:
     user = os.environ.get("MINIO_ROOT_USER", "minioadmin")
     password = os.environ.get("MINIO_ROOT_PASSWORD", "minioadmin")
     if len(user) < 3 or len(password) < 8:
-        print("ERROR Invalid credentials: MINIO_ROOT_USER needs 3+ and MINIO_ROOT_PASSWORD 8+ characters", file=sys.stderr)
+        print("ERROR Invalid credentials: MINIO_ROOT_USER needs 3+, MINIO_ROOT_PASSWORD 8+ characters", file=sys.stderr)
         return 1
     os.makedirs(args.data_dir, exist_ok=True)
     standin = StandIn(args.data_dir, user, password)

@@ -1,0 +1,41 @@
+# mlops-vm: the commands a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+export PY_COLORS ?= 0
+export ANSIBLE_FORCE_COLOR ?= 0
+
+.PHONY: help docker images venv lint test test-% clean-vms
+
+help: ## List the targets
+	@grep -hE '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/molecule: requirements.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+venv: $(BIN)/molecule ## Create .venv with the pinned controller tools
+
+docker: ## Make sure a Docker engine answers (installs docker.io on Debian/Ubuntu if none)
+	scripts/ensure-docker.sh
+
+images: docker ## Build the test VM and stand-in images (cached; rebuilt when inputs change)
+	scripts/build-images.sh
+
+lint: venv ## ansible-lint (production profile), yamllint, ruff
+	$(BIN)/ansible-lint --profile production --offline
+	$(BIN)/yamllint --strict .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint images ## Lint, repository checks, then every Molecule scenario
+	$(BIN)/pytest -q
+	scripts/run-scenarios.sh  # molecule test for every scenario, with timings
+
+test-%: venv images ## One Molecule scenario, e.g. make test-docker
+	scripts/run-scenarios.sh $*
+
+clean-vms: ## Remove test VMs and volumes left over from an interrupted run
+	scripts/clean-test-vms.sh
