@@ -1,5 +1,6 @@
 """Repository checks: every role documents its public variables in meta/argument_specs.yml."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,20 @@ def test_public_variables_carry_the_role_prefix(role: Path):
     options = load(role / "meta/argument_specs.yml")["argument_specs"]["main"]["options"]
     prefix = role.name + "_"
     assert [name for name in options if not name.startswith(prefix)] == []
+
+
+def bucket_pattern():
+    return re.compile(load(ROOT / "roles/minio/vars/main.yml")["__minio_bucket_pattern"].strip())
+
+
+@pytest.mark.parametrize("name", ["mlflows3", "my-bucket.v2", "abc", "a" * 63])
+def test_bucket_names_s3_accepts(name):
+    assert bucket_pattern().match(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Bad_Bucket", "ab", "a" * 64, "-start", "end-", "a..b", "192.168.1.10", "xn--idn", "my-s3alias", "under_score"],
+)
+def test_bucket_names_s3_rejects(name):
+    assert not bucket_pattern().match(name)

@@ -19,5 +19,6 @@ done
 ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$name")
 q() { docker exec -e PGPASSWORD="$1" "$name" psql -h "$ip" -U admin -d appdb -tAc "$2"; }
 [ "$(q selftest-pw "SELECT count(*) FROM selftest_init")" = 0 ]
+[ "$(q selftest-pw "SHOW server_encoding")" = UTF8 ]
 if q wrong-pw "SELECT 1" >/dev/null 2>&1; then echo "selftest $image: wrong password accepted" >&2; exit 1; fi
 echo "selftest $image: ok"
