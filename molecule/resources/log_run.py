@@ -20,4 +20,8 @@ with mlflow.start_run(run_name=run_name) as run:
         note = Path(tmp) / "note.txt"
         note.write_text(f"artifact of {run_name}\n")
         mlflow.log_artifact(str(note))
-print(json.dumps({"run_id": run.info.run_id, "experiment_id": run.info.experiment_id, "artifact_uri": run.info.artifact_uri}))
+print(
+    json.dumps(
+        {"run_id": run.info.run_id, "experiment_id": run.info.experiment_id, "artifact_uri": run.info.artifact_uri}
+    )
+)
