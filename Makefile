@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PY_COLORS ?= 0
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: help docker images venv lint test test-% clean-vms
+.PHONY: help docker images venv lab lab-destroy lint test test-% clean-vms
 
 help: ## List the targets
 	@grep -hE '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,6 +23,12 @@ docker: ## Make sure a Docker engine answers (installs docker.io on Debian/Ubunt
 
 images: docker ## Build the test VM and stand-in images (cached; rebuilt when inputs change)
 	scripts/build-images.sh
+
+lab: venv images ## Bring the whole lab up in a local lab VM and print its URLs and credentials
+	$(BIN)/ansible-playbook -i localhost, playbooks/lab.yml
+
+lab-destroy: ## Remove the local lab VM and its data (credentials/ stays)
+	docker rm -f -v mlops-lab
 
 lint: venv ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/ansible-lint --profile production --offline

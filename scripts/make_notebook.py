@@ -99,7 +99,7 @@ CELLS = [
     code(
         'champion = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")\n'
         "predictions = champion.predict(X_test.head(5))\n"
-        "for actual, predicted in zip(y_test.head(5), predictions):\n"
+        "for actual, predicted in zip(y_test.head(5), predictions, strict=True):\n"
         '    print(f"actual {actual:6.1f}   predicted {predicted:6.1f}")'
     ),
 ]

@@ -45,3 +45,30 @@ def test_bucket_names_s3_accepts(name):
 )
 def test_bucket_names_s3_rejects(name):
     assert not bucket_pattern().match(name)
+
+
+def test_readme_variable_tables_match_argument_specs():
+    import subprocess
+    import sys
+
+    result = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "scripts/variables_doc.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+
+
+LAB_CHOICES = {"mlflow_host", "jupyter_bind_address", "mlops_credentials_dir", "docker_users"}
+
+
+def test_group_vars_agree_with_role_defaults():
+    """group_vars/all.yml restates stack-wide choices; apart from the lab's own, they equal the defaults."""
+    group_vars = load(ROOT / "group_vars/all.yml")
+    defaults = {}
+    for role in ROLES:
+        defaults.update(load(role / "defaults/main.yml"))
+    drift = {
+        k: (v, defaults[k])
+        for k, v in group_vars.items()
+        if k in defaults and k not in LAB_CHOICES and v != defaults[k]
+    }
+    assert drift == {}

@@ -4,7 +4,7 @@ set -euo pipefail
 image=$1
 name="selftest-$$"
 trap 'docker rm -f "$name" >/dev/null 2>&1' EXIT
-docker run -d --name "$name" --cap-add SYS_ADMIN --cap-add NET_ADMIN \
+docker run -d --name "$name" --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add SYS_PTRACE \
   --security-opt seccomp=unconfined --security-opt apparmor=unconfined --cgroupns=host \
   -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock --tmpfs /tmp "$image" >/dev/null
 for _ in $(seq 1 30); do
