@@ -27,7 +27,8 @@ def test_defaults_and_argument_specs_agree(role: Path):
 def test_public_variables_carry_the_role_prefix(role: Path):
     options = load(role / "meta/argument_specs.yml")["argument_specs"]["main"]["options"]
     prefix = role.name + "_"
-    assert [name for name in options if not name.startswith(prefix)] == []
+    documented_exceptions = {"mlflow_served_models"}  # the name the course material uses
+    assert [name for name in options if not name.startswith(prefix) and name not in documented_exceptions] == []
 
 
 def bucket_pattern():
