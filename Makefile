@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
+# Molecule and Ansible call each other's tools (ansible-config, ansible-playbook): use the venv's.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PY_COLORS ?= 0
 export ANSIBLE_FORCE_COLOR ?= 0
 

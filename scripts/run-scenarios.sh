@@ -3,7 +3,8 @@
 # failure, print each scenario's wall time and a closing "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-molecule=${MOLECULE:-.venv/bin/molecule}
+export PATH="$PWD/.venv/bin:$PATH"  # molecule runs ansible-config, ansible-playbook from PATH
+molecule=${MOLECULE:-molecule}
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
   mapfile -t scenarios < <(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | sort)
