@@ -11,7 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- variables:begin -->", "<!-- variables:end -->"
-ROLE_ORDER = ["base", "docker", "postgres", "minio", "mlflow", "jupyter"]
+ROLE_ORDER = ["base", "docker", "postgres", "minio", "mlflow", "jupyter", "mlflow_model_server"]
 
 
 def default_text(name: str, spec: dict, defaults: dict) -> str:
