@@ -133,10 +133,11 @@ def main(argv: list[str]) -> int:
     server.add_argument("--console-address", default=":9001")
     args = parser.parse_args(argv)
 
-    user = os.environ.get("MINIO_ROOT_USER", "minioadmin")
-    password = os.environ.get("MINIO_ROOT_PASSWORD", "minioadmin")
+    # Real MinIO falls back to a well-known default login; the stand-in refuses to start instead.
+    user = os.environ.get("MINIO_ROOT_USER", "")
+    password = os.environ.get("MINIO_ROOT_PASSWORD", "")
     if len(user) < 3 or len(password) < 8:
-        print("ERROR Invalid credentials: MINIO_ROOT_USER needs 3+, MINIO_ROOT_PASSWORD 8+ characters", file=sys.stderr)
+        print("ERROR MINIO_ROOT_USER (3+ characters) and MINIO_ROOT_PASSWORD (8+) must be set", file=sys.stderr)
         return 1
     os.makedirs(args.data_dir, exist_ok=True)
     standin = StandIn(args.data_dir, user, password)

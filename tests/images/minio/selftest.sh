@@ -23,6 +23,9 @@ s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:9000", aws_access_key_id=
 $2
 PY
 }
+if docker run --rm "$image" server /data >/dev/null 2>&1; then
+  echo "selftest $image: started without root credentials" >&2; exit 1
+fi
 start
 s3 selftest-secret 's3.create_bucket(Bucket="self-test"); s3.put_object(Bucket="self-test", Key="a/b.txt", Body=b"hello")'
 s3 wrong-secret '
