@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmark: bytes a class fetches from outside while site.yml provisions N fresh lab VMs
+# (Debian 12 test VMs, in parallel), without and with the controller's wheelhouse.
+#   benchmarks/classroom_bytes.sh N direct   each VM downloads its Python packages itself
+#   benchmarks/classroom_bytes.sh N cached   the controller downloads the wheels once (into an
+#                                            empty wheelhouse) and pushes them to the VMs
+# Counts what the VMs received over their network interface (apt, PyPI, everything; the
+# controller's pushes go over the Docker connection and are not in it) plus, when cached, the
+# wheelhouse the controller downloaded. Images come from the controller's archives in both modes
+# (no registry here): their size is printed apart. Needs `make venv images`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:?usage: $0 N direct|cached}
+mode=${2:?usage: $0 N direct|cached}
+[[ $mode == direct || $mode == cached ]] || { echo "mode: direct or cached" >&2; exit 2; }
+export PATH="$PWD/.venv/bin:$PATH"
+work=$(mktemp -d /tmp/classroom-bytes.XXXX)
+names=()
+for i in $(seq 1 "$count"); do names+=("bench-$mode-$i"); done
+cleanup() { docker rm -f -v "${names[@]}" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+archives=$PWD/.cache/images/archives
+{
+  echo "all:"
+  echo "  children:"
+  echo "    mlops:"
+  echo "      hosts:"
+  for name in "${names[@]}"; do echo "        $name: {ansible_connection: community.docker.docker}"; done
+  echo "      vars:"
+  echo "        mlops_credentials_dir: $work/credentials"
+  echo "        base_ca_certificates: [${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}]"
+  echo "        base_wheelhouse_dir: \"$([[ $mode == cached ]] && echo "$work/wheelhouse")\""
+  echo "        postgres_image: mlops-test/postgres:latest"
+  echo "        minio_image: mlops-test/minio:latest"
+  echo "        jupyter_image: mlops-test/jupyter:latest"
+  echo "        docker_image_archives:"
+  for image in postgres minio jupyter; do
+    echo "          - {name: \"mlops-test/$image:latest\", archive: \"$archives/$image.tar\"}"
+  done
+} >"$work/inventory.yml"
+
+for name in "${names[@]}"; do
+  docker run -d --name "$name" --hostname "$name" --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add SYS_PTRACE \
+    --security-opt seccomp=unconfined --security-opt apparmor=unconfined --cgroupns=host \
+    -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v /var/lib/docker --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
+    mlops-test/debian12-systemd >/dev/null
+done
+rx() { docker exec "$1" cat /sys/class/net/eth0/statistics/rx_bytes; }
+declare -A before
+for name in "${names[@]}"; do before[$name]=$(rx "$name"); done
+
+start=$(date +%s)
+ansible-playbook -i "$work/inventory.yml" -e "mlops_handouts_dir=$work/handouts" site.yml >"$work/run.log" 2>&1 \
+  || { tail -40 "$work/run.log"; echo "site.yml failed" >&2; exit 1; }
+seconds=$(( $(date +%s) - start ))
+
+vm_bytes=0
+for name in "${names[@]}"; do vm_bytes=$(( vm_bytes + $(rx "$name") - ${before[$name]} )); done
+wheel_bytes=0
+[[ $mode == cached ]] && wheel_bytes=$(du -sb "$work/wheelhouse" | cut -f1)
+image_bytes=$(cat "$archives"/{postgres,minio,jupyter}.tar | wc -c)
+mb() { python3 -c "print(f'{$1 / 1e6:.1f}')"; }
+echo "$count VM(s), $mode: from outside $(mb $((vm_bytes + wheel_bytes))) MB" \
+  "(VMs' network $(mb "$vm_bytes") MB, $(mb $((vm_bytes / count))) MB per VM; controller wheelhouse $(mb "$wheel_bytes") MB);" \
+  "images pushed from the controller $(mb $((image_bytes * count))) MB; site.yml ${seconds} s"
