@@ -21,23 +21,26 @@ cleanup() { docker rm -f -v "${names[@]}" >/dev/null 2>&1 || true; rm -rf "$work
 trap cleanup EXIT
 
 archives=$PWD/.cache/images/archives
+# Host vars (the first host's, reused by anchor): the inventory's group vars would lose to
+# site.yml's group_vars/all.yml.
 {
   echo "all:"
   echo "  children:"
   echo "    mlops:"
   echo "      hosts:"
-  for name in "${names[@]}"; do echo "        $name: {ansible_connection: community.docker.docker}"; done
-  echo "      vars:"
-  echo "        mlops_credentials_dir: $work/credentials"
-  echo "        base_ca_certificates: [${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}]"
-  echo "        base_wheelhouse_dir: \"$([[ $mode == cached ]] && echo "$work/wheelhouse")\""
-  echo "        postgres_image: mlops-test/postgres:latest"
-  echo "        minio_image: mlops-test/minio:latest"
-  echo "        jupyter_image: mlops-test/jupyter:latest"
-  echo "        docker_image_archives:"
+  echo "        ${names[0]}: &vm"
+  echo "          ansible_connection: community.docker.docker"
+  echo "          mlops_credentials_dir: $work/credentials"
+  echo "          base_ca_certificates: [${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}]"
+  echo "          base_wheelhouse_dir: \"$([[ $mode == cached ]] && echo "$work/wheelhouse")\""
+  echo "          postgres_image: mlops-test/postgres:latest"
+  echo "          minio_image: mlops-test/minio:latest"
+  echo "          jupyter_image: mlops-test/jupyter:latest"
+  echo "          docker_image_archives:"
   for image in postgres minio jupyter; do
-    echo "          - {name: \"mlops-test/$image:latest\", archive: \"$archives/$image.tar\"}"
+    echo "            - {name: \"mlops-test/$image:latest\", archive: \"$archives/$image.tar\"}"
   done
+  for name in "${names[@]:1}"; do echo "        $name: *vm"; done
 } >"$work/inventory.yml"
 
 for name in "${names[@]}"; do
@@ -52,13 +55,14 @@ for name in "${names[@]}"; do before[$name]=$(rx "$name"); done
 
 start=$(date +%s)
 ansible-playbook -i "$work/inventory.yml" -e "mlops_handouts_dir=$work/handouts" site.yml >"$work/run.log" 2>&1 \
-  || { tail -40 "$work/run.log"; echo "site.yml failed" >&2; exit 1; }
+  || { tail -60 "$work/run.log"; echo "site.yml failed" >&2; exit 1; }
 seconds=$(( $(date +%s) - start ))
 
 vm_bytes=0
 for name in "${names[@]}"; do vm_bytes=$(( vm_bytes + $(rx "$name") - ${before[$name]} )); done
 wheel_bytes=0
-[[ $mode == cached ]] && wheel_bytes=$(du -sb "$work/wheelhouse" | cut -f1)
+# The downloaded wheels (the per-platform directories; the packed .tar beside each is a local copy).
+[[ $mode == cached ]] && wheel_bytes=$(find "$work/wheelhouse" -mindepth 2 -name '*.whl' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 image_bytes=$(cat "$archives"/{postgres,minio,jupyter}.tar | wc -c)
 mb() { python3 -c "print(f'{$1 / 1e6:.1f}')"; }
 echo "$count VM(s), $mode: from outside $(mb $((vm_bytes + wheel_bytes))) MB" \
