@@ -21,7 +21,7 @@ names=()
 for i in $(seq 1 "$count"); do names+=("bench-$mode-$i"); done
 cleanup() {
   docker rm -f -v "${names[@]}" >/dev/null 2>&1 || true
-  [[ -f $work/acng/pid ]] && kill "$(cat "$work/acng/pid")" 2>/dev/null
+  [[ -f $work/acng/pid ]] && kill "$(cat "$work/acng/pid")" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -64,12 +64,7 @@ archives=$PWD/.cache/images/archives
   for name in "${names[@]:1}"; do echo "        $name: *vm"; done
 } >"$work/inventory.yml"
 
-for name in "${names[@]}"; do
-  docker run -d --name "$name" --hostname "$name" --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add SYS_PTRACE \
-    --security-opt seccomp=unconfined --security-opt apparmor=unconfined --cgroupns=host \
-    -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v /var/lib/docker --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-    mlops-test/debian12-systemd >/dev/null
-done
+for name in "${names[@]}"; do scripts/start-test-vm.sh "$name"; done
 rx() { docker exec "$1" cat /sys/class/net/eth0/statistics/rx_bytes; }
 declare -A before
 for name in "${names[@]}"; do before[$name]=$(rx "$name"); done

@@ -8,11 +8,8 @@ version=${1:-3.17.2}
 rounds=${2:-1}
 packages="mlflow[auth]==$version psycopg2-binary==2.9.13 boto3==1.44.5"
 name="bench-mlflow-install-$$"
-trap 'docker rm -f "$name" >/dev/null 2>&1' EXIT
-docker run -d --name "$name" --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add SYS_PTRACE \
-  --security-opt seccomp=unconfined --security-opt apparmor=unconfined --cgroupns=host \
-  -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-  mlops-test/debian12-systemd >/dev/null
+trap 'docker rm -f -v "$name" >/dev/null 2>&1' EXIT
+scripts/start-test-vm.sh "$name"
 docker cp "${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}" "$name:/usr/local/share/ca-certificates/controller.crt"
 run() { docker exec "$name" bash -c "$1"; }
 run 'update-ca-certificates >/dev/null 2>&1; apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null'
