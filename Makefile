@@ -42,7 +42,7 @@ test: lint images ## Lint, repository checks, then every Molecule scenario
 	$(BIN)/pytest -q
 	scripts/run-scenarios.sh  # molecule test for every scenario, with timings
 
-test-%: venv images ## One Molecule scenario, e.g. make test-docker
+test-%: venv images ## One Molecule scenario, e.g. make test-operations
 	scripts/run-scenarios.sh $*
 
 clean-vms: ## Remove test VMs and volumes left over from an interrupted run

@@ -52,7 +52,7 @@ archives=$PWD/.cache/images/archives
   echo "          ansible_connection: community.docker.docker"
   echo "          mlops_credentials_dir: $work/credentials"
   echo "          base_ca_certificates: [${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}]"
-  echo "          base_wheelhouse_dir: \"$([[ $mode == cached ]] && echo "$work/wheelhouse")\""
+  echo "          mlops_wheelhouse_dir: \"$([[ $mode == cached ]] && echo "$work/wheelhouse")\""
   echo "          base_apt_proxy: \"$apt_proxy\""
   echo "          postgres_image: mlops-test/postgres:latest"
   echo "          minio_image: mlops-test/minio:latest"

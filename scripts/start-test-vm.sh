@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Start a test VM (a systemd container) by hand, with the Molecule platform options of
-# .config/molecule/config.yml. For benchmarks; remove it with `docker rm -f -v NAME`.
-# Usage: scripts/start-test-vm.sh NAME [IMAGE]   (IMAGE defaults to mlops-test/debian12-systemd)
+# Start test VMs (systemd containers) by hand, with the options Molecule's create uses
+# (molecule/shared/tasks/start-vm.yml). For benchmarks; remove them with `docker rm -f -v NAME`.
+# Usage: scripts/start-test-vm.sh NAME... (DISTRO=debian13 for Debian 13; default debian12)
 set -euo pipefail
-name=${1:?usage: $0 NAME [IMAGE]}
-docker run -d --name "$name" --hostname "$name" --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add SYS_PTRACE \
-  --security-opt seccomp=unconfined --security-opt apparmor=unconfined --cgroupns=host \
-  -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v /var/lib/docker --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-  "${2:-mlops-test/debian12-systemd}" >/dev/null
+cd "$(dirname "$0")/.."
+[ $# -gt 0 ] || { echo "usage: $0 NAME..." >&2; exit 2; }
+json=$(python3 -c 'import json, sys; print(json.dumps({"test_vms": [{"name": n, "distro": sys.argv[1]} for n in sys.argv[2:]]}))' \
+  "${DISTRO:-debian12}" "$@")
+.venv/bin/ansible-playbook -i localhost, molecule/shared/start-vms.yml -e "$json" >/dev/null

@@ -30,7 +30,9 @@ def default_text(name: str, spec: dict, defaults: dict) -> str:
 def render() -> str:
     roles = [r for r in ROLE_ORDER if (ROOT / "roles" / r / "meta/argument_specs.yml").exists()]
     roles += sorted(
-        p.parent.parent.name for p in ROOT.glob("roles/*/meta/argument_specs.yml") if p.parent.parent.name not in roles
+        p.parent.parent.name
+        for p in ROOT.glob("roles/*/meta/argument_specs.yml")
+        if p.parent.parent.name not in roles and p.parent.parent.name != "common"  # internal: no user variables
     )
     out = []
     for role in roles:

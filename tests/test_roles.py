@@ -1,4 +1,4 @@
-"""Repository checks: every role documents its public variables in meta/argument_specs.yml."""
+"""Repository checks: every role documents its variables in meta/argument_specs.yml, per entry point."""
 
 import re
 from pathlib import Path
@@ -14,21 +14,43 @@ def load(path: Path) -> dict:
     return yaml.safe_load(path.read_text()) or {}
 
 
+def options(role: Path) -> dict:
+    """Every option of every entry point of the role."""
+    specs = load(role / "meta/argument_specs.yml")["argument_specs"]
+    return {name: spec for entry in specs.values() for name, spec in entry.get("options", {}).items()}
+
+
 @pytest.mark.parametrize("role", ROLES, ids=lambda p: p.name)
 def test_defaults_and_argument_specs_agree(role: Path):
     defaults = set(load(role / "defaults/main.yml"))
-    options = load(role / "meta/argument_specs.yml")["argument_specs"]["main"]["options"]
-    assert defaults - set(options) == set(), "defaults missing from argument_specs"
-    undocumented = [name for name, spec in options.items() if not spec.get("description")]
+    assert defaults - set(options(role)) == set(), "defaults missing from argument_specs"
+    undocumented = [name for name, spec in options(role).items() if not spec.get("description")]
     assert undocumented == []
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda p: p.name)
 def test_public_variables_carry_the_role_prefix(role: Path):
-    options = load(role / "meta/argument_specs.yml")["argument_specs"]["main"]["options"]
     prefix = role.name + "_"
     documented_exceptions = {"mlflow_served_models"}  # the name the course material uses
-    assert [name for name in options if not name.startswith(prefix) and name not in documented_exceptions] == []
+    assert [name for name in options(role) if not name.startswith(prefix) and name not in documented_exceptions] == []
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda p: p.name)
+def test_no_role_default_reads_another_roles_variable(role: Path):
+    """A role's inputs are its own variables: the playbooks pass values across roles."""
+    text = (role / "defaults/main.yml").read_text()
+    others = sorted({p.name for p in ROLES} - {role.name, "common"})
+    borrowed = [name for name in others if re.search(rf"{{{{[^}}]*\b{name}_\w+", text)]
+    assert borrowed == []
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda p: p.name)
+def test_preflight_checks_what_main_checks(role: Path):
+    """site.yml's preflight runs each role's preflight entry point with the main entry point's spec."""
+    specs = load(role / "meta/argument_specs.yml")["argument_specs"]
+    if "main" in specs:
+        assert specs.get("preflight") == specs["main"]
+        assert (role / "tasks/preflight.yml").exists()
 
 
 def bucket_pattern():
@@ -58,18 +80,31 @@ def test_readme_variable_tables_match_argument_specs():
     assert result.returncode == 0, result.stdout
 
 
-LAB_CHOICES = {"mlflow_host", "jupyter_bind_address", "mlops_credentials_dir", "docker_users"}
-
-
-def test_group_vars_agree_with_role_defaults():
-    """group_vars/all.yml restates stack-wide choices; apart from the lab's own, they equal the defaults."""
+def test_group_vars_restate_no_role_default():
+    """group_vars/all.yml holds the lab's own choices, not copies of role defaults."""
     group_vars = load(ROOT / "group_vars/all.yml")
     defaults = {}
     for role in ROLES:
         defaults.update(load(role / "defaults/main.yml"))
-    drift = {
-        k: (v, defaults[k])
-        for k, v in group_vars.items()
-        if k in defaults and k not in LAB_CHOICES and v != defaults[k]
-    }
-    assert drift == {}
+    assert {k: v for k, v in group_vars.items() if k in defaults and v == defaults[k]} == {}
+
+
+def test_playbooks_see_the_same_group_vars_as_site_yml():
+    assert (ROOT / "playbooks/group_vars").resolve() == (ROOT / "group_vars").resolve()
+
+
+def test_the_repository_builds_as_a_collection(tmp_path):
+    """galaxy.yml makes the repository the collection mlops_vm.lab; the build needs no network."""
+    import subprocess
+    import sys
+    import tarfile
+
+    galaxy = Path(sys.executable).parent / "ansible-galaxy"
+    result = subprocess.run(  # noqa: S603 - our own tool
+        [str(galaxy), "collection", "build", "--output-path", str(tmp_path), str(ROOT)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    with tarfile.open(next(tmp_path.glob("mlops_vm-lab-*.tar.gz"))) as built:
+        names = set(built.getnames())
+    assert {"roles/mlflow/tasks/main.yml", "plugins/lookup/secret.py", "site.yml"} <= names
+    assert not [n for n in names if n.startswith(("credentials/", ".venv/", ".cache/"))]

@@ -3,7 +3,9 @@
 No MinIO binary is reachable on our test machines, so this honours the parts of MinIO's contract
 the roles rely on:
 - `minio server DIR [--address :9000] [--console-address :9001]`, data kept under DIR;
-- MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (8+ characters) as the only valid credentials: every S3
+- MINIO_ROOT_USER / MINIO_ROOT_PASSWORD (8+ characters), or the files MINIO_ROOT_USER_FILE /
+  MINIO_ROOT_PASSWORD_FILE name (the image sets access_key / secret_key, looked up under
+  /run/secrets first, as MinIO's loadEnvVarsFromFiles does), as the only valid credentials: every S3
   request must carry a valid AWS Signature V4 made with them;
 - /minio/health/live and /minio/health/ready on the API port; a console page on the console port.
 moto keeps objects in memory, so after each change the stand-in writes the whole store to
@@ -124,6 +126,16 @@ def host_port(address: str, default_port: int) -> tuple[str, int]:
     return host or "0.0.0.0", int(port or default_port)  # noqa: S104 - MinIO binds all by default
 
 
+def from_file(name: str) -> str | None:
+    """As MinIO: NAME_FILE names a file (under /run/secrets first); its trimmed content wins over NAME."""
+    ref = os.environ.get(f"{name}_FILE", "")
+    for path in (os.path.join("/run/secrets", ref), ref) if ref else ():
+        if os.path.isfile(path):
+            with open(path) as secret:
+                return secret.read().strip()
+    return None
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="minio")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,8 +146,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     # Real MinIO falls back to a well-known default login; the stand-in refuses to start instead.
-    user = os.environ.get("MINIO_ROOT_USER", "")
-    password = os.environ.get("MINIO_ROOT_PASSWORD", "")
+    user = from_file("MINIO_ROOT_USER") or os.environ.get("MINIO_ROOT_USER", "")
+    password = from_file("MINIO_ROOT_PASSWORD") or os.environ.get("MINIO_ROOT_PASSWORD", "")
     if len(user) < 3 or len(password) < 8:
         print("ERROR MINIO_ROOT_USER (3+ characters) and MINIO_ROOT_PASSWORD (8+) must be set", file=sys.stderr)
         return 1

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Self-test: the MinIO contract the roles rely on. Signed requests with the root credentials work,
+# Self-test: the MinIO contract the roles rely on. Signed requests with the root credentials (from
+# /run/secrets files) work,
 # a wrong secret is refused, health answers, objects survive the container being recreated.
 set -euo pipefail
 image=$1
 name="selftest-minio-$$"
 volume="selftest-minio-$$"
-trap 'docker rm -f "$name" >/dev/null 2>&1; docker volume rm "$volume" >/dev/null 2>&1' EXIT
+secrets=$(mktemp -d)
+trap 'docker rm -f "$name" >/dev/null 2>&1; docker volume rm "$volume" >/dev/null 2>&1; rm -rf "$secrets"' EXIT
+# Credentials as root-only files in /run/secrets (the image's MINIO_ROOT_*_FILE defaults), as the role passes them.
+printf selftest > "$secrets/access_key" && printf selftest-secret > "$secrets/secret_key" && chmod 0400 "$secrets"/*
 start() {
-  docker run -d --name "$name" -e MINIO_ROOT_USER=selftest -e MINIO_ROOT_PASSWORD=selftest-secret \
+  docker run -d --name "$name" -v "$secrets:/run/secrets:ro" \
     -v "$volume:/data" "$image" server /data --console-address :9001 >/dev/null
   for _ in $(seq 1 30); do
     docker exec "$name" curl -fsS http://127.0.0.1:9000/minio/health/live >/dev/null 2>&1 && return

@@ -2,6 +2,20 @@
 # Stand-in for the official postgres image's entrypoint (same variables, same directories).
 set -Eeuo pipefail
 
+# As upstream's file_env: VAR or VAR_FILE (a file holding the value, e.g. a Docker secret), not both.
+file_env() {
+  local var=$1 file_var="${1}_FILE"
+  if [ -n "${!var:-}" ] && [ -n "${!file_var:-}" ]; then
+    echo "error: both $var and $file_var are set (but are exclusive)" >&2
+    exit 1
+  fi
+  if [ -n "${!file_var:-}" ]; then
+    export "$var"="$(< "${!file_var}")"
+  fi
+  unset "$file_var"
+}
+for var in POSTGRES_PASSWORD POSTGRES_USER POSTGRES_DB; do file_env "$var"; done
+
 if [ "${1:-}" = postgres ] && [ "$(id -u)" = 0 ]; then
   mkdir -p "$PGDATA" && chown postgres:postgres "$PGDATA" && chmod 700 "$PGDATA"
   mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql && chmod 3777 /var/run/postgresql

@@ -1,0 +1,77 @@
+"""Lookup plugin mlops_vm.lab.secret: one generated secret per host, kept on the controller."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: secret
+short_description: A secret generated once per host and kept on the controller
+description:
+  - Returns the secret called NAME for the current host (or for O(host)), read from
+    C(mlops_credentials_dir/<host>/NAME). The first use generates it (letters and digits) and
+    writes it with mode 0600 in a 0700 directory; later runs read the same value, so a re-run
+    never rotates a password. Deleting the file makes the next run generate a new one.
+  - C(mlops_credentials_dir) defaults to C(credentials/) beside the playbook.
+  - Two processes asking for the same new secret at once get the same value (the file is created
+    atomically; the loser reads the winner's).
+options:
+  _terms:
+    description: Names of the secrets.
+    required: true
+  host:
+    description: Inventory hostname whose secret to return.
+    type: str
+  length:
+    description: Length of a newly generated secret.
+    type: int
+    default: 32
+"""
+
+EXAMPLES = r"""
+postgres_password: "{{ lookup('mlops_vm.lab.secret', 'postgres_password') }}"
+"""
+
+RETURN = r"""
+_raw:
+  description: The secrets, one per name.
+  type: list
+  elements: str
+"""
+
+import contextlib
+import os
+import secrets
+import string
+import tempfile
+
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+
+ALPHABET = string.ascii_letters + string.digits
+
+
+def read_or_create(path: str, length: int) -> str:
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".new-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as new:
+                new.write("".join(secrets.choice(ALPHABET) for _ in range(length)) + "\n")
+            with contextlib.suppress(FileExistsError):  # another process created it first: read theirs
+                os.link(tmp, path)  # atomic
+        finally:
+            os.unlink(tmp)
+    with open(path) as stored:
+        value = stored.read().rstrip("\n")
+    if not value:
+        raise AnsibleError(f"the secret file {path} is empty: delete it to generate a new secret")
+    return value
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        variables = variables or {}
+        host = self.get_option("host") or variables.get("inventory_hostname")
+        base = variables.get("mlops_credentials_dir")
+        base = self._templar.template(base) if base else os.path.join(variables.get("playbook_dir", "."), "credentials")
+        return [read_or_create(os.path.join(base, host, name), self.get_option("length")) for name in terms]
