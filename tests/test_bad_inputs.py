@@ -1,0 +1,286 @@
+"""Bad input is refused before any change, by site.yml's preflight, with a message naming the variable.
+
+One ansible-playbook run checks every case: each case is a host of its own (a local connection,
+nothing reaches a VM), with mlops_preflight_only so that no host can get past the checks. A case
+passes when its host is refused (reported FAILED), the reason names the variable, and the host
+changed nothing. A host with valid input is checked too, so the suite cannot pass by refusing
+everything. Cases that need a VM's state (a downgrade) are in the Molecule scenarios.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (case, host variables, what the reason must name[, groups])
+CASES = [
+    ("mlflow-port-is-s3-port", {"mlops_mlflow_port": 9000}, ["mlops_mlflow_port", "s3_api_port"]),
+    ("jupyter-port-is-mlflow-port", {"mlops_jupyter_port": 5000}, ["mlops_jupyter_port"]),
+    ("model-on-mlflow-port", {"mlflow_served_models": [{"name": "m", "port": 5000}]}, ["mlflow_served_models m"]),
+    ("model-on-jupyter-port", {"mlflow_served_models": [{"name": "m", "port": 8888}]}, ["mlflow_served_models m"]),
+    (
+        "internal-port-is-public",
+        {"mlops_internal_ports": {"mlflow": 5000, "jupyter": 18888, "minio_console": 19001}},
+        ["mlops_internal_ports.mlflow"],
+    ),
+    ("privileged-port", {"mlops_mlflow_port": 80}, ["mlops_mlflow_port", "privileged"]),
+    ("bucket-double-dot", {"mlops_artifact_bucket": "a..b"}, ["mlops_artifact_bucket"]),
+    ("bucket-ip-address", {"mlops_artifact_bucket": "192.168.1.10"}, ["mlops_artifact_bucket"]),
+    ("bucket-xn-prefix", {"mlops_artifact_bucket": "xn--abc"}, ["mlops_artifact_bucket"]),
+    ("bucket-upper-case", {"mlops_artifact_bucket": "Bad_Bucket"}, ["mlops_artifact_bucket"]),
+    ("artifact-prefix-space", {"mlflow_artifact_prefix": "a b"}, ["mlflow_artifact_prefix"]),
+    ("lab-name-space", {"mlops_lab_names": ["a b"]}, ["mlops_lab_names"]),
+    ("allowed-hosts-space", {"mlflow_allowed_hosts": ["a b"]}, ["mlflow_allowed_hosts"]),
+    ("mlflow-host-set", {"mlflow_host": "0.0.0.0 --workers 64"}, ["mlflow_host", "mlops_tls_enabled"]),
+    ("mlflow-port-set", {"mlflow_port": 5050}, ["mlflow_port", "mlops_mlflow_port"]),
+    (
+        "allowed-hosts-extra-set",
+        {"mlflow_allowed_hosts_extra": ["vm.example.org"]},
+        ["mlflow_allowed_hosts_extra", "mlops_lab_names"],
+    ),
+    ("model-server-host-injection", {"mlflow_model_server_host": "0.0.0.0 --x"}, ["mlflow_model_server_host"]),
+    ("s3-root-user-newline", {"s3_root_user": "admin\nEVIL=1"}, ["s3_root_user"]),
+    ("s3-root-password-short", {"s3_root_password": "short"}, ["s3_root_password"]),
+    ("s3-server-unknown", {"s3_server": "rustfs"}, ["s3_server"]),
+    ("s3-memory-words", {"s3_memory": "1 GB"}, ["s3_memory"]),
+    ("mlflow-home-root", {"mlflow_home": "/"}, ["mlflow_home"]),
+    ("mlflow-venv-usr", {"mlflow_venv": "/usr/local"}, ["mlflow_venv"]),
+    ("jupyter-work-dir-etc", {"jupyter_work_dir": "/etc"}, ["jupyter_work_dir"]),
+    ("postgres-volume-dotdot", {"postgres_data_volume": "/var/lib/../../etc"}, ["postgres_data_volume"]),
+    ("postgres-bind-ipv6", {"postgres_bind_address": "::1"}, ["postgres_bind_address"]),
+    ("postgres-port-range", {"postgres_port": 70000}, ["postgres_port"]),
+    ("postgres-port-words", {"postgres_port": "five-four-three-two"}, ["postgres_port"]),
+    ("postgres-user-superuser", {"postgres_mlflow_user": "postgres"}, ["postgres_mlflow_user"]),
+    ("postgres-password-short", {"postgres_password": "short"}, ["postgres_password"]),
+    ("docker-user-missing", {"docker_users": ["a-typo-user"]}, ["docker_users", "a-typo-user"]),
+    ("docker-users-string", {"docker_users": "alice"}, ["docker_users", "must be a list"]),
+    ("extra-packages-string", {"base_extra_packages": "htop"}, ["base_extra_packages", "must be a list"]),
+    ("package-name-option", {"base_extra_packages": ["-o APT::x"]}, ["base_extra_packages"]),
+    ("docker-log-size", {"docker_log_max_size": "10 MB"}, ["docker_log_max_size"]),
+    ("docker-mirror-http", {"docker_registry_mirrors": ["http://mirror.example.org"]}, ["docker_registry_mirrors"]),
+    (
+        "docker-repository-http",
+        {"docker_upstream_repository_url": "http://download.example.org/linux"},
+        ["docker_upstream_repository_url"],
+    ),
+    (
+        "docker-archive-missing",
+        {"docker_image_archives": [{"name": "x:1", "archive": "/nonexistent/x.tar"}]},
+        ["docker_image_archives", "/nonexistent/x.tar"],
+    ),
+    ("apt-proxy-ftp", {"base_apt_proxy": "ftp://10.0.0.5:3142"}, ["base_apt_proxy"]),
+    ("ca-certificate-missing", {"base_ca_certificates": ["/nonexistent/ca.pem"]}, ["base_ca_certificates"]),
+    (
+        "mlflow-extra-packages-option",
+        {"mlflow_extra_packages": ["--extra-index-url http://evil.example"]},
+        ["mlflow_extra_packages"],
+    ),
+    (
+        "jupyter-extra-packages-url",
+        {"jupyter_extra_packages": ["pkg @ http://evil.example/pkg.whl"]},
+        ["jupyter_extra_packages"],
+    ),
+    (
+        "served-models-duplicate",
+        {"mlflow_served_models": [{"name": "m", "port": 5002}, {"name": "m", "port": 5003}]},
+        ["mlflow_served_models"],
+    ),
+    (
+        "served-models-bad-name",
+        {"mlflow_served_models": [{"name": "bad name", "port": 5002}]},
+        ["mlflow_served_models"],
+    ),
+    (
+        "served-models-unknown-key",
+        {"mlflow_served_models": [{"name": "m", "port": 5002, "gpu": True}]},
+        ["mlflow_served_models[0]", "gpu"],
+    ),
+    ("served-models-dict", {"mlflow_served_models": {"name": "m"}}, ["mlflow_served_models", "must be a list"]),
+    ("mlflow-workers-many", {"mlflow_workers": 10000}, ["mlflow_workers"]),
+    ("model-server-workers-zero", {"mlflow_model_server_workers": 0}, ["mlflow_model_server_workers"]),
+    ("mlflow-version-short", {"mlflow_version": "3.17"}, ["mlflow_version"]),
+    ("mlflow-version-float", {"mlflow_version": 3.17}, ["mlflow_version", "must be a string"]),
+    ("mlflow-memory-words", {"mlflow_memory_max": "lots"}, ["mlflow_memory_max"]),
+    ("auth-permission-unknown", {"mlflow_auth_default_permission": "ALL"}, ["mlflow_auth_default_permission"]),
+    ("tls-string", {"mlops_tls_enabled": "false"}, ["mlops_tls_enabled", "true or false"]),
+    ("auth-string", {"mlops_auth_enabled": "no"}, ["mlops_auth_enabled", "true or false"]),
+    ("student-user-space", {"mlops_student_user": "bad user"}, ["mlops_student_user"]),
+    ("lab-names-string", {"mlops_lab_names": "vm.example.org"}, ["mlops_lab_names", "must be a list"]),
+    ("lab-address-space", {"mlops_lab_address": "a b"}, ["mlops_lab_address"]),
+    ("firewall-port-range", {"mlops_firewall_allowed": [{"port": 99999}]}, ["mlops_firewall_allowed"]),
+    (
+        "firewall-from-string",
+        {"mlops_firewall_allowed": [{"port": 22, "from": "10.0.0.1"}]},
+        ["mlops_firewall_allowed[0].from", "must be a list"],
+    ),
+    (
+        "firewall-set",
+        {"firewall_allowed_tcp_ports": [{"port": 22}]},
+        ["firewall_allowed_tcp_ports", "mlops_firewall_allowed"],
+    ),
+    ("jupyter-token-short", {"jupyter_token": "short"}, ["jupyter_token"]),
+    ("jupyter-port-set", {"jupyter_port": 9999}, ["jupyter_port", "mlops_jupyter_port"]),
+    ("proxy-certificate-without-key", {"proxy_certificate": str(ROOT / "README.md")}, ["proxy_certificate"]),
+    ("proxy-certificate-days", {"proxy_certificate_days": 1000}, ["proxy_certificate_days"]),
+    (
+        "console-port-is-jupyter-port",
+        {"mlops_minio_console_public": True, "mlops_minio_console_port": 8888},
+        ["mlops_minio_console_port"],
+    ),
+    ("tracking-without-data-host", {}, ["mlops_data_host"], ["mlops_tracking"]),
+    ("disk-too-small", {"base_min_free_gb": 100000}, ["base_min_free_gb", "GB free on"]),
+    ("backup-keep-zero", {"backup_keep": 0}, ["backup_keep"]),
+    ("backup-schedule-injection", {"backup_timer_schedule": "daily\nExecStartPre=/bin/sh"}, ["backup_timer_schedule"]),
+    ("backup-offsite-not-s3", {"backup_offsite_url": "https://bucket.example.org/x"}, ["backup_offsite_url"]),
+    ("backup-offsite-bad-bucket", {"backup_offsite_url": "s3://Bad_Bucket/x"}, ["backup_offsite_url"]),
+    ("backup-offsite-no-login", {"backup_offsite_url": "s3://class-backups/x"}, ["backup_offsite_access_key"]),
+    (
+        "backup-offsite-endpoint-ftp",
+        {
+            "backup_offsite_url": "s3://class-backups/x",
+            "backup_offsite_endpoint": "ftp://10.0.0.5",
+            "backup_offsite_access_key": "k",
+            "backup_offsite_secret_key": "s",
+        },
+        ["backup_offsite_endpoint"],
+    ),
+    ("backup-wired", {"backup_bucket": "other"}, ["backup_bucket", "mlops_artifact_bucket"]),
+    ("gc-age-words", {"mlflow_gc_older_than": "30 days"}, ["mlflow_gc_older_than"]),
+    ("gc-schedule-newline", {"mlflow_gc_schedule": "daily\nUser=root"}, ["mlflow_gc_schedule"]),
+    ("dump-keep-zero", {"mlflow_db_backup_keep": 0}, ["mlflow_db_backup_keep"]),
+    ("jupyter-memory-words", {"jupyter_memory": "half"}, ["jupyter_memory"]),
+]
+VALID = "valid-input"
+
+
+@pytest.fixture(scope="session")
+def suite(tmp_path_factory) -> dict:
+    """Run site.yml's preflight once, one host per case; return {host: (reason, stats)}."""
+    work = tmp_path_factory.mktemp("bad-inputs")
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    groups: dict[str, dict] = {
+        "mlops": {"hosts": {VALID: dict(local)}},
+        "mlops_data": {"hosts": {}},
+        "mlops_tracking": {"hosts": {}},
+    }
+    for case in CASES:
+        name, variables, _names, *where = case
+        for group in where[0] if where else ["mlops"]:
+            groups[group]["hosts"][name] = {**local, **variables}
+    (work / "inventory.yml").write_text(yaml.safe_dump({"all": {"children": groups}}))
+    env = {
+        **os.environ,
+        "ANSIBLE_STDOUT_CALLBACK": "json",
+        "ANSIBLE_FORKS": "40",
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    run = subprocess.run(  # noqa: S603 - our own playbook
+        [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            str(work / "inventory.yml"),
+            str(ROOT / "site.yml"),
+            "-e",
+            json.dumps(
+                {
+                    "mlops_preflight_only": True,
+                    "mlops_credentials_dir": str(work / "credentials"),
+                    "mlops_handouts_dir": str(work / "handouts"),
+                }
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    output = json.loads(run.stdout[run.stdout.index("{") :])
+    reasons, provisioned = {}, set()
+    for play in output["plays"]:
+        for task in play["tasks"]:
+            if task["task"]["name"] == "Keep the reason for the report (on one line, for the roster)":
+                reasons |= {host: result["ansible_facts"]["mlops_failure"] for host, result in task["hosts"].items()}
+            if task["task"]["name"] == "Provision":
+                provisioned |= set(task["hosts"])
+    return {
+        "rc": run.returncode,
+        "reasons": reasons,
+        "stats": output["stats"],
+        "provisioned": provisioned,
+        "stderr": run.stderr,
+    }
+
+
+def test_the_suite_has_enough_cases():
+    assert len(CASES) >= 50
+
+
+def test_valid_input_passes_the_checks(suite):
+    assert VALID not in suite["reasons"], suite["reasons"].get(VALID)
+    # Not rescued: its checks passed (the report's closing failure, run once, counts on every host).
+    assert suite["stats"][VALID]["rescued"] == 0 and suite["stats"][VALID]["changed"] == 0
+    assert suite["rc"] != 0  # the other hosts were refused
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
+def test_bad_input_is_refused_before_any_change(suite, case):
+    name, _variables, named, *_ = case
+    reason = suite["reasons"].get(name, f"not refused: {suite['stats'].get(name)}")
+    for word in named:
+        assert word in reason, reason
+    assert suite["stats"][name]["changed"] == 0
+    assert name not in suite["provisioned"]
+
+
+def test_restore_without_a_backup_file_stops_before_anything(tmp_path):
+    (tmp_path / "inventory.yml").write_text(
+        yaml.safe_dump({"all": {"children": {"mlops": {"hosts": {"vm1": {"ansible_connection": "local"}}}}}})
+    )
+    run = subprocess.run(  # noqa: S603 - our own playbook
+        [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            str(tmp_path / "inventory.yml"),
+            str(ROOT / "playbooks/restore.yml"),
+            "-e",
+            "backup_file=/nonexistent/backup.tar",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"},
+    )
+    assert run.returncode != 0
+    assert "backup_file /nonexistent/backup.tar is not a file on the controller" in run.stdout
+    assert "Check, then provision" not in run.stdout  # site.yml never started
+
+
+def test_an_inventory_without_lab_hosts_says_so_in_one_line(tmp_path):
+    (tmp_path / "inventory.yml").write_text(
+        yaml.safe_dump({"all": {"hosts": {"somewhere": {"ansible_connection": "local"}}}})
+    )
+    run = subprocess.run(  # noqa: S603 - our own playbook
+        [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            str(tmp_path / "inventory.yml"),
+            str(ROOT / "site.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"},
+    )
+    assert run.returncode != 0
+    assert "No host in group mlops" in run.stdout and "inventory/example.yml" in run.stdout
+    assert "report_rows" not in run.stdout + run.stderr
