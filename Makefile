@@ -7,18 +7,20 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PY_COLORS ?= 0
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: help docker images venv lab lab-destroy lint test test-% clean-vms
+.PHONY: help docker images venv lock lab lab-destroy lint test test-% clean-vms bench
 
 help: ## List the targets
 	@grep -hE '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(BIN)/molecule: requirements.txt
+$(BIN)/molecule: requirements.lock
 	python3 -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
 	touch $@
 
 venv: $(BIN)/molecule ## Create .venv with the pinned controller tools
+
+lock: venv ## Re-lock every Python environment with hashes (after changing a pin; MLFLOW_VERSIONS="3.17.2 ...")
+	scripts/lock.sh
 
 docker: ## Make sure a Docker engine answers (installs docker.io on Debian/Ubuntu if none)
 	scripts/ensure-docker.sh

@@ -2,7 +2,9 @@
 # Build the local test images (`make images`), each rebuilt only when its inputs change.
 #
 #   mlops-test/debian12-systemd, mlops-test/debian13-systemd   systemd "VMs" for Molecule
-#   mlops-test/postgres, mlops-test/minio, mlops-test/jupyter  stand-ins for the real service images
+#   mlops-test/postgres (15), mlops-test/postgres17, mlops-test/minio, mlops-test/seaweedfs,
+#   mlops-test/jupyter                                         stand-ins for the real service images
+#   mlops-test/laptop                                          a student's laptop, for the tests
 #
 # No container registry answers on our test machines, so the VM base comes from debootstrap when
 # `docker pull` fails, and the stand-ins are built from Debian packages and PyPI. Each image carries
@@ -55,15 +57,16 @@ base_for_suite() {
   echo "$name"
 }
 
-# build NAME CONTEXT BASE: docker build with the controller's CA bundle in the context
+# build NAME CONTEXT BASE [BUILD_ARG...]: docker build with the controller's CA bundle in the context
 build() {
-  local name=$1 context=$2 base=$3 want ctx
-  want=$(hash_of "$context" "$CA_BUNDLE" "$(docker image inspect -f '{{.Id}}' "$base")")
+  local name=$1 context=$2 base=$3 want ctx args=()
+  for arg in "${@:4}"; do args+=(--build-arg "$arg"); done
+  want=$(hash_of "$context" "$CA_BUNDLE" "$(docker image inspect -f '{{.Id}}' "$base")" "${@:4}")
   if [ "$(image_label "$name")" = "$want" ]; then log "$name up to date"; return; fi
   log "building $name"
   ctx="$WORK/context-${name//\//_}"
   rm -rf "$ctx" && cp -r "$context" "$ctx" && cp "$CA_BUNDLE" "$ctx/ca-bundle.crt"
-  if ! docker build --build-arg "BASE=$base" --label "$LABEL=$want" -t "$name" "$ctx" >"$WORK/build.log" 2>&1; then
+  if ! docker build --build-arg "BASE=$base" "${args[@]}" --label "$LABEL=$want" -t "$name" "$ctx" >"$WORK/build.log" 2>&1; then
     tail -30 "$WORK/build.log" >&2
     exit 1
   fi
@@ -91,13 +94,24 @@ selected() { [ "$SELECTED" = "  " ] || [[ "$SELECTED" == *" $1 "* ]]; }
 
 # Debian 12 always: the stand-ins build on it (it already holds python3 and the CA store).
 build mlops-test/debian12-systemd "$CONTEXTS/systemd-vm" "$(base_for_suite bookworm)"
-if selected mlops-test/debian13-systemd; then
+if selected mlops-test/debian13-systemd || selected mlops-test/postgres17; then
   build mlops-test/debian13-systemd "$CONTEXTS/systemd-vm" "$(base_for_suite trixie)"
 fi
-for svc in postgres minio jupyter; do
-  if selected "mlops-test/$svc"; then
-    build "mlops-test/$svc" "$CONTEXTS/$svc" mlops-test/debian12-systemd
-    save "mlops-test/$svc"
+# NAME CONTEXT BASE [BUILD_ARG]: the stand-ins, each saved as an archive the roles load into VMs.
+while read -r name context base arg; do
+  if selected "$name"; then
+    build "$name" "$CONTEXTS/$context" "$base" ${arg:+"$arg"} </dev/null  # (the list is on stdin)
+    save "$name"
   fi
-done
+done <<'LIST'
+mlops-test/postgres postgres mlops-test/debian12-systemd
+mlops-test/postgres17 postgres mlops-test/debian13-systemd PG_MAJOR=17
+mlops-test/minio minio mlops-test/debian12-systemd
+mlops-test/seaweedfs seaweedfs mlops-test/minio
+mlops-test/jupyter jupyter mlops-test/debian12-systemd
+LIST
+# The laptop runs next to the VMs, not in them: no archive.
+if selected mlops-test/laptop; then
+  build mlops-test/laptop "$CONTEXTS/laptop" mlops-test/jupyter
+fi
 log "done"
