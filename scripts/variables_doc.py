@@ -11,13 +11,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- variables:begin -->", "<!-- variables:end -->"
-ROLE_ORDER = ["base", "docker", "postgres", "minio", "mlflow", "jupyter", "mlflow_model_server"]
+ROLE_ORDER = ["base", "docker", "firewall", "postgres", "s3", "mlflow", "proxy", "jupyter", "mlflow_model_server", "backup"]
 
 
 def default_text(name: str, spec: dict, defaults: dict) -> str:
-    if spec.get("no_log"):
-        return "generated per host"
     value = defaults.get(name, spec.get("default"))
+    if isinstance(value, str) and "mlops_vm.lab.secret" in value:
+        return "generated per host"
+    if spec.get("no_log"):
+        wired = "site.yml passes" in str(spec.get("description", ""))
+        return "set by site.yml" if wired else "`''` (a secret: put yours in Vault)"
     if isinstance(value, str) and "{{" in value:
         return "derived (see description)"
     if value is None:
