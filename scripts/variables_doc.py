@@ -11,7 +11,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- variables:begin -->", "<!-- variables:end -->"
-ROLE_ORDER = ["base", "docker", "firewall", "postgres", "s3", "mlflow", "proxy", "jupyter", "mlflow_model_server", "backup"]
+ROLE_ORDER = [
+    "base",
+    "docker",
+    "firewall",
+    "postgres",
+    "s3",
+    "mlflow",
+    "proxy",
+    "jupyter",
+    "mlflow_model_server",
+    "backup",
+]
 
 
 def default_text(name: str, spec: dict, defaults: dict) -> str:
