@@ -13,10 +13,11 @@ A backup is a directory: one pg_dump (custom format) per database, the bucket's 
 manifest.json (what was backed up: counts of experiments, runs, metrics, registered models,
 versions, aliases and users; every object with its size and SHA-256; each file's SHA-256).
 --quiesce stops the tracking server (the configured unit) while the databases are dumped, so
-the two agree; the objects are copied after, so every artifact the dumps name is in the backup. The configuration (/etc/mlops-vm/backup.json, root only) names the
-PostgreSQL container, the databases, the bucket and the S3 endpoint; the S3 login is read from
-the AWS credentials file it names (profile default; profile offsite for the offsite location),
-so no secret is on a command line or in the environment.
+the two agree; the objects are copied after, so every artifact the dumps name is in the backup.
+The configuration (/etc/mlops-vm/backup/backup.json, root only) names the PostgreSQL container,
+the databases, the bucket and the S3 endpoint; the S3 logins are read from the AWS credentials
+file it names (profile default; profile offsite for the offsite location), so no secret is on a
+command line or in the environment.
 """
 
 import argparse
@@ -31,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-CONFIG = Path(os.environ.get("MLOPS_BACKUP_CONFIG", "/etc/mlops-vm/backup.json"))
+CONFIG = Path(os.environ.get("MLOPS_BACKUP_CONFIG", "/etc/mlops-vm/backup/backup.json"))
 # What the census counts, per database (MLflow's schema; the auth tables only when auth is on).
 TRACKING_COUNTS = {
     "experiments": "SELECT count(*) FROM experiments",
