@@ -1,29 +1,46 @@
 #!/usr/bin/env bash
-# Run Molecule scenarios one by one (default: all, as `molecule test --all`), keep going after a
-# failure, print each scenario's wall time and a closing "N passed, N failed" line.
+# Run Molecule scenarios (default: all), MOLECULE_JOBS at a time (default 2: the scenarios spend
+# much of their time waiting on VMs, so two share a 2-core machine well), keep going after a
+# failure, print each scenario's wall time and a closing "N passed, N failed" line. The longest
+# scenario starts first. Each scenario has its own VMs, ephemeral directory and log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"  # molecule runs ansible-config, ansible-playbook from PATH
 molecule=${MOLECULE:-molecule}
+jobs=${MOLECULE_JOBS:-2}
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
-  mapfile -t scenarios < <(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | sort)
+  # Longest first (operations, classroom, default), then any other.
+  mapfile -t found < <(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | sort)
+  for known in operations classroom default; do
+    for s in "${found[@]}"; do [ "$s" = "$known" ] && scenarios+=("$s"); done
+  done
+  for s in "${found[@]}"; do [[ " ${scenarios[*]} " == *" $s "* ]] || scenarios+=("$s"); done
 fi
 mkdir -p .cache/logs
-passed=0 failed=0 summary=""
-for scenario in "${scenarios[@]}"; do
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+run_one() { # run_one SCENARIO: molecule test, its result line in $results/SCENARIO
+  local scenario=$1 start result log=".cache/logs/molecule-$1.log"
   start=$(date +%s)
-  log=".cache/logs/molecule-$scenario.log"
-  echo "=== molecule test -s $scenario (log: $log)"
-  if "$molecule" test -s "$scenario" >"$log" 2>&1; then
-    result=passed; passed=$((passed + 1))
-  else
-    result=FAILED; failed=$((failed + 1))
-    tail -80 "$log"
-  fi
-  line="$(printf '%-12s %-7s %4d s' "$scenario" "$result" $(( $(date +%s) - start )))"
-  echo "$line"; summary+="$line"$'\n'
+  if "$molecule" test -s "$scenario" >"$log" 2>&1; then result=passed; else result=FAILED; fi
+  printf '%-12s %-7s %4d s\n' "$scenario" "$result" $(( $(date +%s) - start )) > "$results/$scenario"
+  echo "=== $(cat "$results/$scenario") (log: $log)"
+  [ "$result" = passed ] || tail -80 "$log"
+}
+
+for scenario in "${scenarios[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  echo "=== molecule test -s $scenario"
+  run_one "$scenario" &
+  sleep 20  # the scenarios' create steps do not start their VMs in the same second
 done
-printf '\n%s' "$summary"
+wait
+
+echo
+cat "$results"/*
+passed=$(grep -c ' passed ' "$results"/* | awk -F: '{s += $2} END {print s + 0}')
+failed=$(grep -c ' FAILED ' "$results"/* | awk -F: '{s += $2} END {print s + 0}')
 echo "scenarios: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
