@@ -405,7 +405,10 @@ class Handler(BaseHTTPRequestHandler):
             action = s3_action(self.command, bucket, key, self.query)
             if not getattr(self.identities, "open", False):
                 identity = verify_signature(self.headers, self.command, self.path, self.identities)
-                if not identity.allowed(action, bucket, key):
+                # A batch delete is allowed per key (s3:DeleteObject on bucket/key), as MinIO and
+                # AWS do: keys the identity may not delete come back as errors in the result.
+                batch_delete = self.command == "POST" and not key and "delete" in self.query
+                if not batch_delete and not identity.allowed(action, bucket, key):
                     raise S3Error(HTTPStatus.FORBIDDEN, "AccessDenied", "Access Denied.")
                 self.identity = identity
             else:
@@ -571,10 +574,17 @@ class Handler(BaseHTTPRequestHandler):
             tree = ElementTree.fromstring(self.read_body())  # noqa: S314 - a test stand-in
             keys = [e.text or "" for e in tree.iter() if e.tag.endswith("Key")]
             quiet = any(e.tag.endswith("Quiet") and (e.text or "").lower() == "true" for e in tree.iter())
+            denied = [k for k in keys if self.identity and not self.identity.allowed("s3:DeleteObject", bucket, k)]
             for key in keys:
-                store.delete(bucket, key)
-            deleted = "" if quiet else "".join(f"<Deleted><Key>{escape(k)}</Key></Deleted>" for k in keys)
-            return self.reply(HTTPStatus.OK, xml("DeleteResult", deleted))
+                if key not in denied:
+                    store.delete(bucket, key)
+            done = [k for k in keys if k not in denied]
+            deleted = "" if quiet else "".join(f"<Deleted><Key>{escape(k)}</Key></Deleted>" for k in done)
+            errors = "".join(
+                f"<Error><Key>{escape(k)}</Key><Code>AccessDenied</Code><Message>Access Denied.</Message></Error>"
+                for k in denied
+            )
+            return self.reply(HTTPStatus.OK, xml("DeleteResult", deleted + errors))
         if "location" in query:
             return self.reply(HTTPStatus.OK, xml("LocationConstraint", ""))
         if method == "GET" and set(query) <= {

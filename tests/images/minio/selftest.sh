@@ -58,7 +58,12 @@ s3.put_object(Bucket="self-test", Key="c.txt", Body=b"mine")
 assert s3.get_object(Bucket="self-test", Key="a/b.txt")["Body"].read() == b"hello"
 refused(lambda: s3.list_objects_v2(Bucket="other-bucket"), "AccessDenied")
 refused(lambda: s3.create_bucket(Bucket="third-bucket"), "AccessDenied")
-refused(s3.list_buckets, "AccessDenied")'
+refused(s3.list_buckets, "AccessDenied")
+s3.put_object(Bucket="self-test", Key="gone/1.txt", Body=b"x")
+# A batch delete (what MLflow gc sends) is allowed per key, by s3:DeleteObject on bucket/key.
+result = s3.delete_objects(Bucket="self-test", Delete={"Objects": [{"Key": "gone/1.txt"}]})
+assert [d["Key"] for d in result.get("Deleted", [])] == ["gone/1.txt"] and not result.get("Errors"), result
+refused(lambda: s3.head_object(Bucket="self-test", Key="gone/1.txt"), "404")'
 # A disabled user is refused (mc admin user disable), and works again once enabled.
 mc admin user disable local limited >/dev/null
 s3 limited limited-secret 'refused(lambda: s3.list_objects_v2(Bucket="self-test"), "InvalidAccessKeyId")'
