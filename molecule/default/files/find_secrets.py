@@ -3,8 +3,8 @@
 Usage: python find_secrets.py CREDENTIALS_DIR... -- FILE...
 Secrets are the files under CREDENTIALS_DIR named *password*, *token*, *secret* or *.key (for a
 PEM key, each full 64-character line of its body: the short last line of an EC key is the tail of
-its public key, which certificates and `openssl_privatekey`'s own output show by design). Prints {"checked": N, "found": [secret file names]} as JSON; the
-secrets themselves are never printed.
+its public key, which certificates and `openssl_privatekey`'s own output show by design).
+Prints {"checked": N, "found": [secret file names]} as JSON; the secrets themselves are never printed.
 """
 
 import json
