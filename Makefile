@@ -47,5 +47,8 @@ test: lint images ## Lint, repository checks, then every Molecule scenario
 test-%: venv images ## One Molecule scenario, e.g. make test-operations
 	scripts/run-scenarios.sh $*
 
+bench: venv images ## Measure the lab against the course setup; writes benchmarks/RESULTS.md (not in make test)
+	benchmarks/bench.sh
+
 clean-vms: ## Remove test VMs and volumes left over from an interrupted run
 	scripts/clean-test-vms.sh

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# `make bench`: the lab measured against the course material's setup, on this machine, written to
+# benchmarks/RESULTS.md. Brings up what it needs (test VMs from `make images`), removes it after.
+#   1. provisioning: site.yml on a fresh VM (per-role times) and the no-change re-run
+#   2. memory: each service's PSS, idle, then with the example notebook run and a model served
+#   3. tracking load: the lab (HTTPS proxy, logins, PostgreSQL) against the course setup (mlflow
+#      server on SQLite with its defaults) on the same VM, 8 and 32 client threads, alternating
+#      rounds, plus reads under the load; a profile of the lab's server at 32 threads
+#   4. artifacts: 1 GB up and down through the lab's server against direct S3 on the VM, with
+#      mlflow_serv's peak RSS meanwhile
+#   5. classroom: site.yml on 1, 2 and 3 fresh VMs in one run each (wall time, ratio)
+# Knobs: ROUNDS (3), SECONDS_PER_RUN (20), CLASSROOM (1: measure 5.; 0: skip).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+ROUNDS=${ROUNDS:-3}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
+CLASSROOM=${CLASSROOM:-1}
+work=$(mktemp -d /tmp/mlops-bench.XXXX)
+vms=()
+cleanup() { [ ${#vms[@]} -eq 0 ] || docker rm -f -v "${vms[@]}" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# An inventory of test VMs with the test stand-in images, as Molecule's (.config/molecule/config.yml).
+inventory() { # inventory FILE VM...
+  local file=$1; shift
+  python3 - "$file" "$PWD" "$work/credentials" "$@" <<'PY'
+import sys, yaml
+file, root, credentials, *names = sys.argv[1:]
+archives = root + "/.cache/images/archives/"
+standins = {n: {"name": f"mlops-test/{n}:latest", "archive": archives + n + ".tar"} for n in ("postgres", "minio", "jupyter")}
+hosts = {n: {"ansible_connection": "community.docker.docker", "ansible_python_interpreter": "/usr/bin/python3"} for n in names}
+group = {
+    "hosts": hosts,
+    "vars": {
+        "base_ca_certificates": ["/etc/ssl/certs/ca-certificates.crt"],
+        "postgres_image": "mlops-test/postgres:latest",
+        "s3_image": "mlops-test/minio:latest",
+        "jupyter_image": "mlops-test/jupyter:latest",
+        "docker_image_archives": list(standins.values()),
+        "mlops_credentials_dir": credentials,
+        "mlops_handouts_dir": credentials + "/handouts",
+    },
+}
+yaml.safe_dump({"all": {"children": {"mlops": group}}}, open(file, "w"))
+PY
+}
+start_vms() { vms+=("$@"); scripts/start-test-vm.sh "$@"; }
+on_vm() { docker exec -i "$1" bash -c "$2"; }
+seconds_of() { python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$1" "$2"; }
+
+results=$work/results.md
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) RAM, $(. /etc/os-release; echo "$PRETTY_NAME"), Docker $(docker version -f '{{.Server.Version}}')"
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` (benchmarks/bench.sh) on $(date -u +%Y-%m-%d), on $machine."
+  echo "Every figure below comes from this run; the test VMs are systemd containers on this machine"
+  echo "(the stand-in images of \`make images\`), so absolute figures are this machine's."
+  echo
+} > "$results"
+
+# 1. Provisioning ----------------------------------------------------------------------------------
+vm=bench-lab
+log "provisioning $vm"
+start_vms "$vm"
+inventory "$work/lab.yml" "$vm"
+converge() { # converge LOG [ARGS...]: site.yml with per-role and per-task times
+  local out=$1; shift
+  ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_roles,ansible.posix.profile_tasks \
+    ansible-playbook -i "$work/lab.yml" site.yml "$@" > "$out" 2>&1 || { tail -40 "$out" >&2; exit 1; }
+}
+t0=$(date +%s.%N); converge "$work/fresh.log"; t1=$(date +%s.%N)
+converge "$work/rerun.log"; t2=$(date +%s.%N)
+fresh=$(seconds_of "$t0" "$t1"); rerun=$(seconds_of "$t1" "$t2")
+changed=$(grep -oE "$vm +: ok=[0-9]+ +changed=[0-9]+" "$work/rerun.log" | grep -oE 'changed=[0-9]+' | cut -d= -f2)
+{
+  echo "## Provisioning"
+  echo
+  echo "\`site.yml\` on one fresh Debian 12 test VM, images loaded from local archives (as \`docker_image_archives\`),"
+  echo "Python packages from PyPI: **fresh ${fresh} s**; the no-change re-run **${rerun} s, ${changed} changed**."
+  echo
+  echo "Per role, fresh run (\`profile_roles\`; lab wiring and report count as their own lines):"
+  echo
+  echo '```'
+  python3 benchmarks/profile_summary.py roles "$work/fresh.log"
+  echo '```'
+  echo
+  echo "Slowest tasks of the re-run (\`profile_tasks\`):"
+  echo
+  echo '```'
+  python3 benchmarks/profile_summary.py tasks "$work/rerun.log" | head -12
+  echo '```'
+  echo
+} >> "$results"
+
+# 2. Memory ----------------------------------------------------------------------------------------
+log "memory"
+docker cp benchmarks/pss.py "$vm:/root/pss.py"
+sleep 30  # let the services settle
+idle=$(on_vm "$vm" "python3 /root/pss.py")
+on_vm "$vm" "docker exec jupyter jupyter nbconvert --to notebook --execute --output /tmp/run.ipynb work/01-train-track-register.ipynb" >/dev/null 2>&1
+converge "$work/serve.log" -e '{"mlflow_served_models": [{"name": "diabetes-elasticnet", "alias": "champion", "port": 5002}]}'
+busy=$(on_vm "$vm" "python3 /root/pss.py")
+memused=$(on_vm "$vm" "free -m | awk '/Mem:/ {print \$3}'")
+python3 benchmarks/report.py memory "$idle" "$busy" "$memused" >> "$results"
+
+# 3. Tracking load ---------------------------------------------------------------------------------
+log "tracking load"
+docker cp benchmarks/tracking_load.py "$vm:/root/tracking_load.py"
+docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"
+student=$(cat "$work/credentials/$vm/mlflow_student_password")
+on_vm "$vm" "printf '[mlflow]\nmlflow_tracking_username = student\nmlflow_tracking_password = %s\n' '$student' > /root/student-credentials; chmod 0600 /root/student-credentials"
+# The course material's server: mlflow server on SQLite, its defaults, on the same VM and venv.
+on_vm "$vm" "mkdir -p /var/lib/course && systemd-run --unit course-mlflow --working-directory /var/lib/course \
+  /opt/mlflow/bin/mlflow server --backend-store-uri sqlite:////var/lib/course/mlflow.db \
+  --default-artifact-root /var/lib/course/mlruns --host 127.0.0.1 --port 5600 >/dev/null"
+on_vm "$vm" "for i in \$(seq 90); do curl -fs http://127.0.0.1:5600/health >/dev/null && exit 0; sleep 2; done; exit 1"
+load() { # load CONFIG THREADS
+  case $1 in
+    course) on_vm "$vm" "/opt/mlflow/bin/python /root/tracking_load.py http://127.0.0.1:5600 $2 $SECONDS_PER_RUN" ;;
+    lab) on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/tracking_load.py https://127.0.0.1:5000 $2 $SECONDS_PER_RUN /root/student-credentials" ;;
+  esac
+}
+: > "$work/load.jsonl"
+for round in $(seq 1 "$ROUNDS"); do
+  for threads in 8 32; do
+    for config in course lab; do
+      log "round $round: $config, $threads threads"
+      printf '{"config": "%s", "round": %d, "result": %s}\n' "$config" "$round" "$(load "$config" "$threads" | tail -1)" >> "$work/load.jsonl"
+    done
+  done
+done
+# Where the lab's server spends its time at 32 threads: py-spy on every worker meanwhile.
+on_vm "$vm" "python3 -m venv /opt/py-spy && /opt/py-spy/bin/pip install -q py-spy==0.4.1" >/dev/null 2>&1 || true
+if on_vm "$vm" "test -x /opt/py-spy/bin/py-spy"; then
+  on_vm "$vm" "for pid in \$(pgrep -f 'uvicorn|mlflow.server' ); do /opt/py-spy/bin/py-spy record --nonblocking --format raw -d $SECONDS_PER_RUN -p \$pid -o /root/profile-\$pid.txt >/dev/null 2>&1 & done; sleep 1" || true
+  load lab 32 > /dev/null
+  sleep 3
+  on_vm "$vm" "cat /root/profile-*.txt" > "$work/profile.txt" 2>/dev/null || true
+fi
+python3 benchmarks/report.py load "$work/load.jsonl" "$work/profile.txt" >> "$results"
+on_vm "$vm" "systemctl stop course-mlflow" || true
+
+# 4. Artifacts -------------------------------------------------------------------------------------
+log "artifacts"
+docker cp benchmarks/artifacts.py "$vm:/root/artifacts.py"
+docker cp molecule/shared/files/sample_rss.py "$vm:/root/sample_rss.py"
+s3_secret=$(cat "$work/credentials/$vm/s3_mlflow_password")
+on_vm "$vm" "rm -f /root/rss.json*; (python3 /root/sample_rss.py mlflow_serv /root/rss.json 900 &) ; sleep 1"
+transfers=$(on_vm "$vm" "echo '$s3_secret' | REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/artifacts.py https://127.0.0.1:5000 /root/student-credentials http://127.0.0.1:9000 1024" | tail -1)
+on_vm "$vm" "touch /root/rss.json.stop; for i in \$(seq 20); do [ -s /root/rss.json ] && break; sleep 1; done"
+rss=$(on_vm "$vm" "cat /root/rss.json")
+python3 benchmarks/report.py artifacts "$transfers" "$rss" >> "$results"
+
+# 5. Classroom -------------------------------------------------------------------------------------
+if [ "$CLASSROOM" = 1 ]; then
+  docker rm -f -v "$vm" >/dev/null
+  : > "$work/classroom.txt"
+  for n in 1 2 3; do
+    names=(); for i in $(seq 1 "$n"); do names+=("bench-class$n-$i"); done
+    log "classroom: $n VM(s)"
+    start_vms "${names[@]}"
+    inventory "$work/class$n.yml" "${names[@]}"
+    t0=$(date +%s.%N)
+    ansible-playbook -i "$work/class$n.yml" site.yml > "$work/class$n.log" 2>&1 || { tail -30 "$work/class$n.log" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    echo "$n $(seconds_of "$t0" "$t1")" >> "$work/classroom.txt"
+    docker rm -f -v "${names[@]}" >/dev/null
+  done
+  python3 benchmarks/report.py classroom "$work/classroom.txt" >> "$results"
+fi
+
+cp "$results" benchmarks/RESULTS.md
+log "written benchmarks/RESULTS.md"

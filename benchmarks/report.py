@@ -1,0 +1,139 @@
+"""Markdown sections of benchmarks/RESULTS.md from the figures bench.sh collected.
+
+python3 report.py memory IDLE_JSON BUSY_JSON VM_USED_MB
+python3 report.py load LOAD.jsonl PROFILE.txt
+python3 report.py artifacts TRANSFERS_JSON RSS_JSON
+python3 report.py classroom TIMES.txt
+"""
+
+import collections
+import json
+import statistics
+import sys
+from pathlib import Path
+
+
+def memory(idle: str, busy: str, used: str) -> None:
+    idle, busy = json.loads(idle), json.loads(busy)
+    print("## Memory\n")
+    print("PSS per service (`benchmarks/pss.py`: `smaps_rollup`, shared pages counted once), idle after the")
+    print("converge, then with the example notebook run and `diabetes-elasticnet` served:\n")
+    print("| Service | Processes | Idle PSS | With notebook run and a served model |")
+    print("|---|---|---|---|")
+    for name in sorted(set(idle["services"]) | set(busy["services"])):
+        a, b = idle["services"].get(name, {}), busy["services"].get(name, {})
+        processes = b.get("processes", a.get("processes", 0))
+        print(f"| {name} | {processes} | {a.get('pss_mb', '-')} MB | {b.get('pss_mb', '-')} MB |")
+    print(f"| **total** | | **{idle['total_mb']} MB** | **{busy['total_mb']} MB** |\n")
+    core = ("mlflow_serv", "container postgres", "container minio", "container jupyter")
+    lab_idle = sum(idle["services"].get(name, {}).get("pss_mb", 0) for name in core)
+    verdict = "met" if lab_idle <= 1536 else "not met"
+    print(f"The lab idle (MLflow, PostgreSQL, MinIO, JupyterLab): **{lab_idle} MB** (goal 1.5 GB: {verdict}).")
+    print(f"The whole VM's used memory (`free`) with the notebook run and the model served: {used} MB.\n")
+
+
+def median_range(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "-"
+    return f"{statistics.median(values):g} ({min(values):g}-{max(values):g})"
+
+
+def load(path: str, profile: str) -> None:
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    by = collections.defaultdict(list)
+    for row in rows:
+        by[(row["config"], row["result"]["threads"])].append(row["result"])
+    names = {
+        "course": "course setup (SQLite, `mlflow server` defaults)",
+        "lab": "this lab (HTTPS proxy, login, PostgreSQL)",
+    }
+    rounds = max(len(v) for v in by.values())
+    print("## Tracking load\n")
+    print("Client threads each loop create run + log-batch (100 metrics, 5 params) + end run")
+    print("(`benchmarks/tracking_load.py`, no client retries), with one reader meanwhile (search runs,")
+    print(f"a 1000-point metric history, the experiment page's calls); {rounds} alternating rounds per")
+    print("configuration, on the same VM and venv. Median (range) of the rounds; latencies in ms.\n")
+    print(
+        "| Configuration | Threads | Runs/s | Run p50 | Run p95 | Run p99 | Err. | Search p95 | History p95 | UI p95 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (config, threads), results in sorted(by.items(), key=lambda item: (item[0][1], item[0][0])):
+        cells = [
+            median_range([r["runs_per_s"] for r in results]),
+            median_range([r["run_ms"]["p50"] for r in results]),
+            median_range([r["run_ms"]["p95"] for r in results]),
+            median_range([r["run_ms"]["p99"] for r in results]),
+            str(sum(r["errors"] for r in results)),
+            median_range([r["reads_ms"]["search"]["p95"] for r in results]),
+            median_range([r["reads_ms"]["history"]["p95"] for r in results]),
+            median_range([r["reads_ms"]["ui"]["p95"] for r in results]),
+        ]
+        print(f"| {names[config]} | {threads} | " + " | ".join(cells) + " |")
+    lab, course = by.get(("lab", 32), []), by.get(("course", 32), [])
+    if lab and course:
+        speed = statistics.median(r["runs_per_s"] for r in lab) / statistics.median(r["runs_per_s"] for r in course)
+        tail = statistics.median(r["run_ms"]["p95"] for r in lab) / statistics.median(
+            r["run_ms"]["p95"] for r in course
+        )
+        errors = sum(r["errors"] for r in lab)
+        met = speed >= 1.5 and tail <= 0.5 and errors == 0
+        print(f"\nAt 32 threads the lab does **{speed:.2f}x** the course setup's runs/s with **{tail:.2f}x** its p95")
+        print(f"and {errors} errors (goal: 1.5x, at most 0.5x, zero errors: {'met' if met else 'not met'}).\n")
+    text = Path(profile).read_text() if Path(profile).exists() else ""
+    inclusive, own, total = collections.Counter(), collections.Counter(), 0
+    for line in text.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [
+            f.split(" (")[0] + " (" + f.split(" (")[1].split("/")[-1] if " (" in f else f for f in stack.split(";")
+        ]
+        total += int(count)
+        for frame in set(frames):
+            inclusive[frame] += int(count)
+        own[frames[-1]] += int(count)
+    if total:
+        print("Where the lab's server spends its time at 32 threads (py-spy, every server process, the share")
+        print("of samples in which a function is on the stack, then the share it is running itself):\n")
+        print("```")
+        for frame, count in inclusive.most_common(40):
+            if any(skip in frame for skip in ("<module>", "_bootstrap", "run (threading", "worker (thread")):
+                continue
+            print(f"{100 * count / total:5.1f}%  {frame}")
+        print("  --- own time ---")
+        for frame, count in own.most_common(10):
+            print(f"{100 * count / total:5.1f}%  {frame}")
+        print("```\n")
+
+
+def artifacts(transfers: str, rss: str) -> None:
+    t, r = json.loads(transfers), json.loads(rss)
+    print("## Artifacts\n")
+    print(f"{t['size_mb']} MB (`benchmarks/artifacts.py`), through the lab's server as a student (HTTPS proxy,")
+    print("`log_artifact` / `download_artifacts`) and directly to and from the S3 server on the VM (boto3):\n")
+    print("| | Upload | Download |")
+    print("|---|---|---|")
+    print(f"| through MLflow | {t['mlflow_upload_mb_s']} MB/s | {t['mlflow_download_mb_s']} MB/s |")
+    print(f"| direct S3 | {t['s3_upload_mb_s']} MB/s | {t['s3_download_mb_s']} MB/s |")
+    print(f"| ratio (MLflow / direct) | {t['upload_ratio']} | {t['download_ratio']} |\n")
+    print(f"Byte-identical: {t['identical']}. `mlflow_serv` RSS: {r['baseline_mb']} MB idle, peak {r['peak_mb']} MB")
+    print(f"(growth {r['peak_growth_mb']} MB) during the transfers.\n")
+
+
+def classroom(path: str) -> None:
+    times = [line.split() for line in Path(path).read_text().splitlines() if line.strip()]
+    one = float(times[0][1])
+    print("## Classroom\n")
+    print("`site.yml` on N fresh test VMs in one run (all on this machine, images from local archives):\n")
+    print("| VMs | Wall time | Ratio to one VM |")
+    print("|---|---|---|")
+    for n, seconds in times:
+        print(f"| {n} | {float(seconds):.0f} s | {float(seconds) / one:.2f}x |")
+    three = [float(s) for n, s in times if n == "3"]
+    if three:
+        print(f"\nGoal 3 VMs <= 1.8x one VM: {'met' if three[0] / one <= 1.8 else 'not met'}.\n")
+
+
+if __name__ == "__main__":
+    {"memory": memory, "load": load, "artifacts": artifacts, "classroom": classroom}[sys.argv[1]](*sys.argv[2:])
