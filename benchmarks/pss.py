@@ -2,14 +2,20 @@
 shared pages counted once across processes) per service, in MB. Prints JSON.
 
   python3 pss.py   (on the VM, as root)
-Services: each systemd unit of the lab (mlflow_serv, nginx, model servers) by its cgroup, and
-each container by `docker top`; the total is their sum.
+Services: each running systemd unit of the lab (mlflow_serv, nginx, model servers) by its main
+process and descendants (the same on cgroup v1 and v2), and each container by `docker top`; the
+total is their sum.
 """
 
-import glob
 import json
 import subprocess
 from pathlib import Path
+
+SYSTEMCTL, DOCKER = "/usr/bin/systemctl", "/usr/bin/docker"
+
+
+def run(*argv: str) -> str:
+    return subprocess.run(argv, capture_output=True, text=True).stdout  # noqa: S603 - fixed commands
 
 
 def pss_kb(pid: str) -> int:
@@ -22,15 +28,26 @@ def pss_kb(pid: str) -> int:
     return 0
 
 
+def tree(main: str) -> list[str]:
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            children.setdefault(stat.read_text().rpartition(")")[2].split()[1], []).append(stat.parent.name)
+        except OSError:
+            continue
+    pids, todo = [], [main] if main not in ("", "0") else []
+    while todo:
+        pids.append(todo.pop())
+        todo.extend(children.get(pids[-1], []))
+    return pids
+
+
 services = {}
-for procs in glob.glob("/sys/fs/cgroup/system.slice/*.service/cgroup.procs"):
-    unit = procs.split("/")[-2].removesuffix(".service")
-    if unit.startswith(("mlflow", "nginx")):
-        pids = Path(procs).read_text().split()
-        services[unit] = {"processes": len(pids), "pss_mb": round(sum(map(pss_kb, pids)) / 1024)}
-DOCKER = "/usr/bin/docker"
-names = subprocess.run([DOCKER, "ps", "--format", "{{.Names}}"], capture_output=True, text=True).stdout.split()  # noqa: S603
-for name in names:
-    top = subprocess.run([DOCKER, "top", name, "-o", "pid"], capture_output=True, text=True).stdout.split()[1:]  # noqa: S603
+units = run(SYSTEMCTL, "list-units", "--type=service", "--state=running", "--plain", "--no-legend", "mlflow*", "nginx*")
+for unit in (line.split()[0] for line in units.splitlines() if line.strip()):
+    pids = tree(run(SYSTEMCTL, "show", "-p", "MainPID", "--value", unit).strip())
+    services[unit.removesuffix(".service")] = {"processes": len(pids), "pss_mb": round(sum(map(pss_kb, pids)) / 1024)}
+for name in run(DOCKER, "ps", "--format", "{{.Names}}").split():
+    top = run(DOCKER, "top", name, "-o", "pid").split()[1:]
     services[f"container {name}"] = {"processes": len(top), "pss_mb": round(sum(map(pss_kb, top)) / 1024)}
 print(json.dumps({"services": services, "total_mb": sum(s["pss_mb"] for s in services.values())}))
