@@ -110,8 +110,11 @@ python3 benchmarks/report.py memory "$idle" "$busy" "$memused" >> "$results"
 log "tracking load"
 docker cp benchmarks/tracking_load.py "$vm:/root/tracking_load.py"
 docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"
-student=$(cat "$work/credentials/$vm/mlflow_student_password")
-on_vm "$vm" "printf '[mlflow]\nmlflow_tracking_username = student\nmlflow_tracking_password = %s\n' '$student' > /root/student-credentials; chmod 0600 /root/student-credentials"
+# The student's login as a credentials file (copied, never on a command line).
+printf '[mlflow]\nmlflow_tracking_username = student\nmlflow_tracking_password = %s\n' \
+  "$(cat "$work/credentials/$vm/mlflow_student_password")" > "$work/student-credentials"
+docker cp "$work/student-credentials" "$vm:/root/student-credentials"
+on_vm "$vm" "chmod 0600 /root/student-credentials"
 # The course material's server: mlflow server on SQLite, its defaults, on the same VM and venv.
 on_vm "$vm" "mkdir -p /var/lib/course && systemd-run --unit course-mlflow --working-directory /var/lib/course \
   /opt/mlflow/bin/mlflow server --backend-store-uri sqlite:////var/lib/course/mlflow.db \
@@ -147,9 +150,10 @@ on_vm "$vm" "systemctl stop course-mlflow" || true
 log "artifacts"
 docker cp benchmarks/artifacts.py "$vm:/root/artifacts.py"
 docker cp molecule/shared/files/sample_rss.py "$vm:/root/sample_rss.py"
-s3_secret=$(cat "$work/credentials/$vm/s3_mlflow_password")
 on_vm "$vm" "rm -f /root/rss.json*; (python3 /root/sample_rss.py mlflow_serv /root/rss.json 900 &) ; sleep 1"
-transfers=$(on_vm "$vm" "echo '$s3_secret' | REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/artifacts.py https://127.0.0.1:5000 /root/student-credentials http://127.0.0.1:9000 1024" | tail -1)
+# MLflow's S3 secret on stdin, for the direct S3 comparison.
+transfers=$(on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/artifacts.py https://127.0.0.1:5000 /root/student-credentials http://127.0.0.1:9000 1024" \
+  < "$work/credentials/$vm/s3_mlflow_password" | tail -1)
 on_vm "$vm" "touch /root/rss.json.stop; for i in \$(seq 20); do [ -s /root/rss.json ] && break; sleep 1; done"
 rss=$(on_vm "$vm" "cat /root/rss.json")
 python3 benchmarks/report.py artifacts "$transfers" "$rss" >> "$results"
