@@ -104,12 +104,18 @@ def artifacts(uri: str, sizes: list[int]) -> None:
 
 def load_model(uri: str, name: str, alias: str) -> None:
     import mlflow
+    import pandas as pd
     from sklearn.datasets import load_diabetes
+    from sklearn.model_selection import train_test_split
 
     mlflow.set_tracking_uri(uri)
     model = mlflow.pyfunc.load_model(f"models:/{name}@{alias}")
-    rows, _ = load_diabetes(return_X_y=True, as_frame=True)
-    emit(predictions=[float(p) for p in model.predict(rows.head(5))])
+    # The notebook's first five test rows, through JSON as a REST client sends them (the same
+    # rows the Jupyter container's reference predictions use).
+    features, target = load_diabetes(return_X_y=True, as_frame=True)
+    _, test, _, _ = train_test_split(features, target, test_size=0.25, random_state=42)
+    rows = pd.DataFrame(**json.loads(test.head(5).to_json(orient="split", index=False)))
+    emit(predictions=[float(p) for p in model.predict(rows)])
 
 
 def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
