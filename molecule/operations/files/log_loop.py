@@ -3,7 +3,8 @@
   python log_loop.py URI CREDENTIALS_FILE SECONDS OUT.json   (the MLflow venv's python)
 Each attempt logs one metric value to one run, with no client-side retries (so an outage shows
 as errors, not as waiting) and a 10 s timeout. OUT.json: [{"t": start, "ok": bool, "error": str}].
-The loop ends after SECONDS, or earlier when OUT.json.stop appears.
+OUT.json.ready appears once the client is set up; the loop ends after SECONDS, or earlier when
+OUT.json.stop appears.
 """
 
 import configparser
@@ -24,10 +25,20 @@ os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "10"
 import mlflow  # noqa: E402 - after the settings are in the environment
 
 client = mlflow.MlflowClient(uri)
-experiment = client.get_experiment_by_name("faults") or client.get_experiment(client.create_experiment("faults"))
-run_id = client.create_run(experiment.experiment_id, run_name="log-loop").info.run_id
 attempts, step, deadline = [], 0, time.time() + seconds
 stop = out.with_name(out.name + ".stop")
+# Set up before the test breaks anything: it waits for OUT.json.ready.
+while True:
+    try:
+        experiment = client.get_experiment_by_name("faults")
+        experiment_id = experiment.experiment_id if experiment else client.create_experiment("faults")
+        run_id = client.create_run(experiment_id, run_name="log-loop").info.run_id
+        break
+    except Exception:  # noqa: BLE001 - the server may still be starting; the deadline bounds this
+        if time.time() > deadline:
+            raise
+        time.sleep(1)
+out.with_name(out.name + ".ready").touch()
 while time.time() < deadline and not stop.exists():
     started = time.time()
     try:
