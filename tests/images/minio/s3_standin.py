@@ -71,6 +71,21 @@ class Identity:
         self.name, self.secret, self.allowed = name, secret, allowed
 
 
+# The query parameters of a ListObjects (v1 or v2) request: anything else on a bucket is another
+# sub-resource.
+LIST_PARAMETERS = {
+    "list-type",
+    "prefix",
+    "delimiter",
+    "max-keys",
+    "encoding-type",
+    "continuation-token",
+    "start-after",
+    "marker",
+    "fetch-owner",
+}
+
+
 def s3_action(method: str, bucket: str, key: str, query: dict) -> str:
     """The IAM action name of a request (MinIO policies use these; SeaweedFS maps them)."""
     if not bucket:
@@ -86,17 +101,7 @@ def s3_action(method: str, bucket: str, key: str, query: dict) -> str:
             return "s3:GetBucketLocation"
         if "uploads" in query:
             return "s3:ListBucketMultipartUploads"
-        if method in ("GET", "HEAD") and set(query) - {
-            "list-type",
-            "prefix",
-            "delimiter",
-            "max-keys",
-            "encoding-type",
-            "continuation-token",
-            "start-after",
-            "marker",
-            "fetch-owner",
-        }:
+        if method in ("GET", "HEAD") and set(query) - LIST_PARAMETERS:
             return "s3:GetBucketPolicy"  # other bucket sub-resources: for the root login only
         return "s3:ListBucket"
     if method in ("GET", "HEAD"):
@@ -587,17 +592,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(HTTPStatus.OK, xml("DeleteResult", deleted + errors))
         if "location" in query:
             return self.reply(HTTPStatus.OK, xml("LocationConstraint", ""))
-        if method == "GET" and set(query) <= {
-            "list-type",
-            "prefix",
-            "delimiter",
-            "max-keys",
-            "encoding-type",
-            "continuation-token",
-            "start-after",
-            "marker",
-            "fetch-owner",
-        }:
+        if method == "GET" and set(query) <= LIST_PARAMETERS:
             return self.list_objects(bucket)
         raise S3Error(HTTPStatus.NOT_IMPLEMENTED, "NotImplemented", "This bucket request is not in the stand-in")
 
