@@ -159,6 +159,18 @@ CASES = [
 VALID = "valid-input"
 
 
+def ansible_playbook(inventory: Path, playbook: str, *args: str, env: dict | None = None, timeout: int = 120):
+    """Run one of the repository's playbooks as a user would; the finished process."""
+    return subprocess.run(  # noqa: S603 - our own playbook
+        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(ROOT / playbook), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env=env or {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"},
+    )
+
+
 @pytest.fixture(scope="session")
 def suite(tmp_path_factory) -> dict:
     """Run site.yml's preflight once, one host per case; return {host: (reason, stats)}."""
@@ -181,25 +193,18 @@ def suite(tmp_path_factory) -> dict:
         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    run = subprocess.run(  # noqa: S603 - our own playbook
-        [
-            str(Path(sys.executable).parent / "ansible-playbook"),
-            "-i",
-            str(work / "inventory.yml"),
-            str(ROOT / "site.yml"),
-            "-e",
-            json.dumps(
-                {
-                    "mlops_preflight_only": True,
-                    "mlops_credentials_dir": str(work / "credentials"),
-                    "mlops_handouts_dir": str(work / "handouts"),
-                }
-            ),
-        ],
-        capture_output=True,
-        text=True,
+    run = ansible_playbook(
+        work / "inventory.yml",
+        "site.yml",
+        "-e",
+        json.dumps(
+            {
+                "mlops_preflight_only": True,
+                "mlops_credentials_dir": str(work / "credentials"),
+                "mlops_handouts_dir": str(work / "handouts"),
+            }
+        ),
         env=env,
-        cwd=ROOT,
         timeout=600,
     )
     output = json.loads(run.stdout[run.stdout.index("{") :])
@@ -250,20 +255,8 @@ def test_restore_without_a_backup_file_stops_before_anything(tmp_path):
     (tmp_path / "inventory.yml").write_text(
         yaml.safe_dump({"all": {"children": {"mlops": {"hosts": {"vm1": {"ansible_connection": "local"}}}}}})
     )
-    run = subprocess.run(  # noqa: S603 - our own playbook
-        [
-            str(Path(sys.executable).parent / "ansible-playbook"),
-            "-i",
-            str(tmp_path / "inventory.yml"),
-            str(ROOT / "playbooks/restore.yml"),
-            "-e",
-            "backup_file=/nonexistent/backup.tar",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"},
+    run = ansible_playbook(
+        tmp_path / "inventory.yml", "playbooks/restore.yml", "-e", "backup_file=/nonexistent/backup.tar"
     )
     assert run.returncode != 0
     assert "backup_file /nonexistent/backup.tar is not a file on the controller" in run.stdout
@@ -274,19 +267,7 @@ def test_an_inventory_without_lab_hosts_says_so_in_one_line(tmp_path):
     (tmp_path / "inventory.yml").write_text(
         yaml.safe_dump({"all": {"hosts": {"somewhere": {"ansible_connection": "local"}}}})
     )
-    run = subprocess.run(  # noqa: S603 - our own playbook
-        [
-            str(Path(sys.executable).parent / "ansible-playbook"),
-            "-i",
-            str(tmp_path / "inventory.yml"),
-            str(ROOT / "site.yml"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"},
-    )
+    run = ansible_playbook(tmp_path / "inventory.yml", "site.yml")
     assert run.returncode != 0
     assert "No host in group mlops" in run.stdout and "inventory/example.yml" in run.stdout
     assert "report_rows" not in run.stdout + run.stderr
