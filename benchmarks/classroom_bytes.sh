@@ -41,8 +41,7 @@ if [[ $mode == cached ]]; then
 fi
 
 archives=$PWD/.cache/images/archives
-# Host vars (the first host's, reused by anchor): the inventory's group vars would lose to
-# site.yml's group_vars/all.yml.
+# Host vars: the first host's, reused by anchor.
 {
   echo "all:"
   echo "  children:"
@@ -55,7 +54,7 @@ archives=$PWD/.cache/images/archives
   echo "          mlops_wheelhouse_dir: \"$([[ $mode == cached ]] && echo "$work/wheelhouse")\""
   echo "          base_apt_proxy: \"$apt_proxy\""
   echo "          postgres_image: mlops-test/postgres:latest"
-  echo "          minio_image: mlops-test/minio:latest"
+  echo "          s3_image: mlops-test/minio:latest"
   echo "          jupyter_image: mlops-test/jupyter:latest"
   echo "          docker_image_archives:"
   for image in postgres minio jupyter; do

@@ -271,3 +271,16 @@ def test_an_inventory_without_lab_hosts_says_so_in_one_line(tmp_path):
     assert run.returncode != 0
     assert "No host in group mlops" in run.stdout and "inventory/example.yml" in run.stdout
     assert "report_rows" not in run.stdout + run.stderr
+
+
+def test_a_groups_vars_in_the_inventory_file_reach_the_lab(tmp_path):
+    """The lab's settings are role defaults: a group's vars: in an inventory file win over them."""
+    group = {"hosts": {"vm1": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}
+    group["vars"] = {"mlops_jupyter_port": 5000}  # the MLflow port: refused when it is seen
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump({"all": {"children": {"mlops": group}}}))
+    settings = {"mlops_preflight_only": True, "mlops_credentials_dir": str(tmp_path / "credentials")}
+    run = ansible_playbook(
+        tmp_path / "inventory.yml", "site.yml", "-e", json.dumps(settings | {"mlops_handouts_dir": str(tmp_path)})
+    )
+    assert run.returncode != 0
+    assert "FAILED vm1" in run.stdout and "mlops_jupyter_port" in run.stdout, run.stdout[-2000:]

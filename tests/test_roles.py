@@ -7,7 +7,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-ROLES = sorted(p.parent.parent for p in ROOT.glob("roles/*/defaults/main.yml"))
+# The roles with variables of their own; roles/mlops holds only the lab's settings (mlops_*).
+ROLES = sorted(p.parent.parent for p in ROOT.glob("roles/*/defaults/main.yml") if p.parent.parent.name != "mlops")
+SETTINGS = ROOT / "roles/mlops/defaults/main.yml"
 
 
 def load(path: Path) -> dict:
@@ -41,6 +43,7 @@ def test_no_role_default_reads_another_roles_variable(role: Path):
     text = (role / "defaults/main.yml").read_text()
     others = sorted({p.name for p in ROLES} - {role.name, "common"})
     borrowed = [name for name in others if re.search(rf"{{{{[^}}]*\b{name}_\w+", text)]
+    borrowed += ["mlops"] if re.search(r"{{[^}]*\bmlops_(?!vm\.)\w+", text) else []
     assert borrowed == []
 
 
@@ -111,17 +114,34 @@ def test_readme_variable_tables_match_argument_specs():
     assert result.returncode == 0, result.stdout
 
 
-def test_group_vars_restate_no_role_default():
-    """group_vars/all.yml holds the lab's own choices, not copies of role defaults."""
-    group_vars = load(ROOT / "group_vars/all.yml")
+def test_lab_settings_restate_no_role_default():
+    """roles/mlops holds the lab's own choices, not copies of role defaults."""
+    settings = load(SETTINGS)
     defaults = {}
     for role in ROLES:
         defaults.update(load(role / "defaults/main.yml"))
-    assert {k: v for k, v in group_vars.items() if k in defaults and v == defaults[k]} == {}
+    assert {k: v for k, v in settings.items() if k in defaults and v == defaults[k]} == {}
 
 
-def test_playbooks_see_the_same_group_vars_as_site_yml():
-    assert (ROOT / "playbooks/group_vars").resolve() == (ROOT / "group_vars").resolve()
+def test_lab_settings_are_all_type_checked():
+    spec = load(ROOT / "playbooks/vars/lab_argument_specs.yml")["argument_specs"]["lab"]["options"]
+    assert set(load(SETTINGS)) - set(spec) - {"mlops_project_dir"} == set()  # derived, not an input
+
+
+PLAYBOOKS = [ROOT / "site.yml", *sorted(ROOT.glob("playbooks/*.yml"))]
+
+
+@pytest.mark.parametrize("playbook", PLAYBOOKS, ids=lambda p: p.name)
+def test_every_play_that_reads_the_lab_settings_loads_them(playbook: Path):
+    """At role-default precedence, so an inventory value wins at any level (a group's vars: too)."""
+    plays = [play for play in yaml.safe_load(playbook.read_text()) if "hosts" in play]
+    settings = re.compile(rf"\b({'|'.join(load(SETTINGS))})\b")
+    missing = [
+        play["name"]
+        for play in plays
+        if settings.search(yaml.safe_dump(play)) and "mlops_vm.lab.mlops" not in play.get("roles", [])
+    ]
+    assert missing == []
 
 
 def test_the_repository_builds_as_a_collection(tmp_path):
