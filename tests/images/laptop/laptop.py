@@ -140,7 +140,9 @@ def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
             accept_downloads=True,
             viewport={"width": 1400, "height": 900},
         ).new_page()
-        page.goto(f"{url}/#/experiments/{experiment_id}/runs/{run_id}/artifacts/{artifact}", wait_until="networkidle")
+        page.set_default_timeout(120000)  # a loaded 2-core machine: the UI's bundle is large
+        # Not "networkidle": the UI keeps polling, so the network may never go idle.
+        page.goto(f"{url}/#/experiments/{experiment_id}/runs/{run_id}/artifacts/{artifact}", wait_until="load")
         expected = mlflow.artifacts.load_text(f"runs:/{run_id}/{artifact}").strip()
         page.get_by_text(expected).first.wait_for(timeout=60000)
         page.screenshot(path=screenshot, full_page=False)
