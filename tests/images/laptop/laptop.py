@@ -118,6 +118,15 @@ def load_model(uri: str, name: str, alias: str) -> None:
     emit(predictions=[float(p) for p in model.predict(rows)])
 
 
+def download_button(page):
+    """The artifact view's download button: an icon whose only label is its tooltip, found by the
+    component id MLflow's UI gives it (3.17's; a UI that renames it fails here, saying so)."""
+    button = page.locator('button[data-component-id$="components_artifactview.tsx_337"]')
+    if not button.count():
+        raise SystemExit("the artifact view has no download button (data-component-id ...artifactview.tsx_337)")
+    return button.first
+
+
 def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
     import mlflow
     from playwright.sync_api import sync_playwright
@@ -147,7 +156,7 @@ def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
         page.get_by_text(expected).first.wait_for(timeout=60000)
         page.screenshot(path=screenshot, full_page=False)
         with page.expect_download(timeout=60000) as pending:
-            page.get_by_role("button", name="Download").first.click()
+            download_button(page).click()
         downloaded = Path(tempfile.mkdtemp()) / "download"
         pending.value.save_as(downloaded)
         browser.close()
