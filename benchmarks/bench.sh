@@ -120,10 +120,12 @@ on_vm "$vm" "mkdir -p /var/lib/course && systemd-run --unit course-mlflow --work
   /opt/mlflow/bin/mlflow server --backend-store-uri sqlite:////var/lib/course/mlflow.db \
   --default-artifact-root /var/lib/course/mlruns --host 127.0.0.1 --port 5600 >/dev/null"
 on_vm "$vm" "for i in \$(seq 90); do curl -fs http://127.0.0.1:5600/health >/dev/null && exit 0; sleep 2; done; exit 1"
+# The lab as students reach it: HTTPS at the VM's address (its certificate's name).
+vm_ip=$(on_vm "$vm" "hostname -I | cut -d' ' -f1")
 load() { # load CONFIG THREADS
   case $1 in
     course) on_vm "$vm" "/opt/mlflow/bin/python /root/tracking_load.py http://127.0.0.1:5600 $2 $SECONDS_PER_RUN" ;;
-    lab) on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/tracking_load.py https://127.0.0.1:5000 $2 $SECONDS_PER_RUN /root/student-credentials" ;;
+    lab) on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/tracking_load.py https://$vm_ip:5000 $2 $SECONDS_PER_RUN /root/student-credentials" ;;
   esac
 }
 : > "$work/load.jsonl"
@@ -152,7 +154,7 @@ docker cp benchmarks/artifacts.py "$vm:/root/artifacts.py"
 docker cp molecule/shared/files/sample_rss.py "$vm:/root/sample_rss.py"
 on_vm "$vm" "rm -f /root/rss.json*; (python3 /root/sample_rss.py mlflow_serv /root/rss.json 900 &) ; sleep 1"
 # MLflow's S3 secret on stdin, for the direct S3 comparison.
-transfers=$(on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/artifacts.py https://127.0.0.1:5000 /root/student-credentials http://127.0.0.1:9000 1024" \
+transfers=$(on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/artifacts.py https://$vm_ip:5000 /root/student-credentials http://127.0.0.1:9000 1024" \
   < "$work/credentials/$vm/s3_mlflow_password" | tail -1)
 on_vm "$vm" "touch /root/rss.json.stop; for i in \$(seq 20); do [ -s /root/rss.json ] && break; sleep 1; done"
 rss=$(on_vm "$vm" "cat /root/rss.json")
