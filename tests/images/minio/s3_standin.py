@@ -71,6 +71,11 @@ class Identity:
         self.name, self.secret, self.allowed = name, secret, allowed
 
 
+def no_such_user() -> S3Error:
+    """MinIO's admin API answer for an unknown access key (its error code, as mc and madmin expect)."""
+    return S3Error(HTTPStatus.NOT_FOUND, "XMinioAdminNoSuchUser", "The specified user does not exist")
+
+
 # The query parameters of a ListObjects (v1 or v2) request: anything else on a bucket is another
 # sub-resource.
 LIST_PARAMETERS = {
@@ -197,12 +202,12 @@ class MinioIdentities:
             elif path.endswith("/user-info") and method == "GET":
                 user = iam["users"].get(query["accessKey"])
                 if not user:
-                    raise S3Error(HTTPStatus.NOT_FOUND, "XMinioAdminNoSuchUser", "The specified user does not exist")
+                    raise no_such_user()
                 return {"status": user["status"], "policyName": ",".join(user["policies"])}
             elif path.endswith("/set-user-status") and method == "PUT":
                 user = iam["users"].get(query["accessKey"])
                 if not user or query.get("status") not in ("enabled", "disabled"):
-                    raise S3Error(HTTPStatus.NOT_FOUND, "XMinioAdminNoSuchUser", "The specified user does not exist")
+                    raise no_such_user()
                 user["status"] = query["status"]
             elif path.endswith("/add-canned-policy") and method == "PUT":
                 iam["policies"][query["name"]] = json.loads(body)
@@ -210,7 +215,7 @@ class MinioIdentities:
                 request = json.loads(body)
                 user = iam["users"].get(request["user"])
                 if not user:
-                    raise S3Error(HTTPStatus.NOT_FOUND, "XMinioAdminNoSuchUser", "The specified user does not exist")
+                    raise no_such_user()
                 if set(request["policies"]) <= set(user["policies"]):
                     raise S3Error(
                         HTTPStatus.BAD_REQUEST,
