@@ -9,18 +9,27 @@
 #   4. artifacts: 1 GB up and down through the lab's server against direct S3 on the VM, with
 #      mlflow_serv's peak RSS meanwhile
 #   5. classroom: site.yml on 1, 2 and 3 fresh VMs in one run each (wall time, ratio)
-# Knobs: ROUNDS (3), SECONDS_PER_RUN (20), CLASSROOM (1: measure 5.; 0: skip).
+# Knobs: ROUNDS (3), SECONDS_PER_RUN (20), SECTIONS (which of 2.-5. to measure, default
+# "memory load artifacts classroom"; 1. always runs, it builds the VM), KEEP=1 (leave the VM and
+# the work directory for a look by hand). On a failure the work directory is kept and named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
-CLASSROOM=${CLASSROOM:-1}
+SECTIONS=${SECTIONS:-memory load artifacts classroom}
+KEEP=${KEEP:-0}
 work=$(mktemp -d /tmp/mlops-bench.XXXX)
 vms=()
-cleanup() { [ ${#vms[@]} -eq 0 ] || docker rm -f -v "${vms[@]}" >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
 log() { printf 'bench: %s\n' "$*" >&2; }
+cleanup() {
+  local rc=$?
+  if [ "$KEEP" = 1 ] || [ $rc -ne 0 ]; then log "kept the work directory $work and VMs: ${vms[*]}"; return; fi
+  [ ${#vms[@]} -eq 0 ] || docker rm -f -v "${vms[@]}" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 # An inventory of test VMs with the test stand-in images, as Molecule's (.config/molecule/config.yml).
 inventory() { # inventory FILE VM...
@@ -96,73 +105,87 @@ changed=$(grep -oE "$vm +: ok=[0-9]+ +changed=[0-9]+" "$work/rerun.log" | grep -
 } >> "$results"
 
 # 2. Memory ----------------------------------------------------------------------------------------
-log "memory"
-docker cp benchmarks/pss.py "$vm:/root/pss.py"
-sleep 30  # let the services settle
-idle=$(on_vm "$vm" "python3 /root/pss.py")
-on_vm "$vm" "docker exec jupyter jupyter nbconvert --to notebook --execute --output /tmp/run.ipynb work/01-train-track-register.ipynb" >/dev/null 2>&1
-converge "$work/serve.log" -e '{"mlflow_served_models": [{"name": "diabetes-elasticnet", "alias": "champion", "port": 5002}]}'
-busy=$(on_vm "$vm" "python3 /root/pss.py")
-memused=$(on_vm "$vm" "free -m | awk '/Mem:/ {print \$3}'")
-python3 benchmarks/report.py memory "$idle" "$busy" "$memused" >> "$results"
+if section memory; then
+  log "memory"
+  docker cp benchmarks/pss.py "$vm:/root/pss.py"
+  sleep 30  # let the services settle
+  idle=$(on_vm "$vm" "python3 /root/pss.py")
+  on_vm "$vm" "docker exec jupyter jupyter nbconvert --to notebook --execute --output /tmp/run.ipynb work/01-train-track-register.ipynb" >/dev/null 2>&1
+  converge "$work/serve.log" -e '{"mlflow_served_models": [{"name": "diabetes-elasticnet", "alias": "champion", "port": 5002}]}'
+  busy=$(on_vm "$vm" "python3 /root/pss.py")
+  # The whole VM as its host sees it (the VM's cgroup, page cache left out).
+  vm_memory=$(docker stats --no-stream --format '{{.MemUsage}}' "$vm" | cut -d/ -f1)
+  python3 benchmarks/report.py memory "$idle" "$busy" "$vm_memory" >> "$results"
+fi
 
 # 3. Tracking load ---------------------------------------------------------------------------------
-log "tracking load"
-docker cp benchmarks/tracking_load.py "$vm:/root/tracking_load.py"
-docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"
-# The student's login as a credentials file (copied, never on a command line).
-printf '[mlflow]\nmlflow_tracking_username = student\nmlflow_tracking_password = %s\n' \
-  "$(cat "$work/credentials/$vm/mlflow_student_password")" > "$work/student-credentials"
-docker cp "$work/student-credentials" "$vm:/root/student-credentials"
-on_vm "$vm" "chmod 0600 /root/student-credentials"
-# The course material's server: mlflow server on SQLite, its defaults, on the same VM and venv.
-on_vm "$vm" "mkdir -p /var/lib/course && systemd-run --unit course-mlflow --working-directory /var/lib/course \
-  /opt/mlflow/bin/mlflow server --backend-store-uri sqlite:////var/lib/course/mlflow.db \
-  --default-artifact-root /var/lib/course/mlruns --host 127.0.0.1 --port 5600 >/dev/null"
-on_vm "$vm" "for i in \$(seq 90); do curl -fs http://127.0.0.1:5600/health >/dev/null && exit 0; sleep 2; done; exit 1"
-# The lab as students reach it: HTTPS at the VM's address (its certificate's name).
-vm_ip=$(on_vm "$vm" "hostname -I | cut -d' ' -f1")
-load() { # load CONFIG THREADS
+load() { # load CONFIG THREADS OUTPUT: one run of tracking_load.py, its JSON line in OUTPUT
+  local out=$3
   case $1 in
     course) on_vm "$vm" "/opt/mlflow/bin/python /root/tracking_load.py http://127.0.0.1:5600 $2 $SECONDS_PER_RUN" ;;
     lab) on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/tracking_load.py https://$vm_ip:5000 $2 $SECONDS_PER_RUN /root/student-credentials" ;;
-  esac
+  esac > "$out.log" 2>&1 || true
+  grep -a '^{"threads"' "$out.log" | tail -1 > "$out"
+  [ -s "$out" ] || { log "tracking_load.py printed no result:"; tail -20 "$out.log" >&2; exit 1; }
 }
-: > "$work/load.jsonl"
-for round in $(seq 1 "$ROUNDS"); do
-  for threads in 8 32; do
-    for config in course lab; do
-      log "round $round: $config, $threads threads"
-      printf '{"config": "%s", "round": %d, "result": %s}\n' "$config" "$round" "$(load "$config" "$threads" | tail -1)" >> "$work/load.jsonl"
+if section load; then
+  log "tracking load"
+  docker cp benchmarks/tracking_load.py "$vm:/root/tracking_load.py"
+  docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"
+  # The student's login as a credentials file (copied, never on a command line).
+  printf '[mlflow]\nmlflow_tracking_username = student\nmlflow_tracking_password = %s\n' \
+    "$(cat "$work/credentials/$vm/mlflow_student_password")" > "$work/student-credentials"
+  docker cp "$work/student-credentials" "$vm:/root/student-credentials"
+  on_vm "$vm" "chmod 0600 /root/student-credentials"
+  # The course material's server: mlflow server on SQLite, its defaults, on the same VM and venv.
+  on_vm "$vm" "mkdir -p /var/lib/course && systemd-run --unit course-mlflow --working-directory /var/lib/course \
+    /opt/mlflow/bin/mlflow server --backend-store-uri sqlite:////var/lib/course/mlflow.db \
+    --default-artifact-root /var/lib/course/mlruns --host 127.0.0.1 --port 5600 >/dev/null"
+  on_vm "$vm" "for i in \$(seq 90); do curl -fs http://127.0.0.1:5600/health >/dev/null && exit 0; sleep 2; done; exit 1"
+  # The lab as students reach it: HTTPS at the VM's address (its certificate's name).
+  vm_ip=$(on_vm "$vm" "hostname -I | cut -d' ' -f1")
+  : > "$work/load.jsonl"
+  for round in $(seq 1 "$ROUNDS"); do
+    for threads in 8 32; do
+      for config in course lab; do
+        log "round $round: $config, $threads threads"
+        load "$config" "$threads" "$work/load-$config-$threads-$round.json"
+        printf '{"config": "%s", "round": %d, "result": %s}\n' "$config" "$round" \
+          "$(cat "$work/load-$config-$threads-$round.json")" >> "$work/load.jsonl"
+      done
     done
   done
-done
-# Where the lab's server spends its time at 32 threads: py-spy on every worker meanwhile.
-on_vm "$vm" "python3 -m venv /opt/py-spy && /opt/py-spy/bin/pip install -q py-spy==0.4.1" >/dev/null 2>&1 || true
-if on_vm "$vm" "test -x /opt/py-spy/bin/py-spy"; then
-  on_vm "$vm" "for pid in \$(pgrep -f 'uvicorn|mlflow.server' ); do /opt/py-spy/bin/py-spy record --nonblocking --format raw -d $SECONDS_PER_RUN -p \$pid -o /root/profile-\$pid.txt >/dev/null 2>&1 & done; sleep 1" || true
-  load lab 32 > /dev/null
-  sleep 3
-  on_vm "$vm" "cat /root/profile-*.txt" > "$work/profile.txt" 2>/dev/null || true
+  # Where the lab's server spends its time at 32 threads: py-spy on the server and its workers.
+  on_vm "$vm" "python3 -m venv /opt/py-spy && /opt/py-spy/bin/pip install -q py-spy==0.4.1" >/dev/null 2>&1 || true
+  if on_vm "$vm" "test -x /opt/py-spy/bin/py-spy"; then
+    on_vm "$vm" "rm -f /root/profile.txt; (/opt/py-spy/bin/py-spy record --nonblocking --subprocesses --format raw \
+      -d $SECONDS_PER_RUN -p \$(systemctl show -p MainPID --value mlflow_serv) -o /root/profile.txt >/root/py-spy.log 2>&1 &); sleep 2"
+    load lab 32 "$work/load-profiled.json"
+    on_vm "$vm" "for i in \$(seq 30); do [ -s /root/profile.txt ] && break; sleep 1; done; cat /root/profile.txt" > "$work/profile.txt" || true
+  fi
+  python3 benchmarks/report.py load "$work/load.jsonl" "$work/profile.txt" >> "$results"
+  on_vm "$vm" "systemctl stop course-mlflow" || true
 fi
-python3 benchmarks/report.py load "$work/load.jsonl" "$work/profile.txt" >> "$results"
-on_vm "$vm" "systemctl stop course-mlflow" || true
 
 # 4. Artifacts -------------------------------------------------------------------------------------
-log "artifacts"
-docker cp benchmarks/artifacts.py "$vm:/root/artifacts.py"
-docker cp molecule/shared/files/sample_rss.py "$vm:/root/sample_rss.py"
-on_vm "$vm" "rm -f /root/rss.json*; (python3 /root/sample_rss.py mlflow_serv /root/rss.json 900 &) ; sleep 1"
-# MLflow's S3 secret on stdin, for the direct S3 comparison.
-transfers=$(on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/artifacts.py https://$vm_ip:5000 /root/student-credentials http://127.0.0.1:9000 1024" \
-  < "$work/credentials/$vm/s3_mlflow_password" | tail -1)
-on_vm "$vm" "touch /root/rss.json.stop; for i in \$(seq 20); do [ -s /root/rss.json ] && break; sleep 1; done"
-rss=$(on_vm "$vm" "cat /root/rss.json")
-python3 benchmarks/report.py artifacts "$transfers" "$rss" >> "$results"
+if section artifacts; then
+  log "artifacts"
+  [ -s "$work/student-credentials" ] || { log "artifacts: needs the load section's login"; exit 1; }
+  vm_ip=$(on_vm "$vm" "hostname -I | cut -d' ' -f1")
+  docker cp benchmarks/artifacts.py "$vm:/root/artifacts.py"
+  docker cp molecule/shared/files/sample_rss.py "$vm:/root/sample_rss.py"
+  on_vm "$vm" "rm -f /root/rss.json*; (python3 /root/sample_rss.py mlflow_serv /root/rss.json 900 &) ; sleep 1"
+  # MLflow's S3 secret on stdin, for the direct S3 comparison.
+  transfers=$(on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/artifacts.py https://$vm_ip:5000 /root/student-credentials http://127.0.0.1:9000 1024" \
+    < "$work/credentials/$vm/s3_mlflow_password" | tail -1)
+  on_vm "$vm" "touch /root/rss.json.stop; for i in \$(seq 20); do [ -s /root/rss.json ] && break; sleep 1; done"
+  rss=$(on_vm "$vm" "cat /root/rss.json")
+  python3 benchmarks/report.py artifacts "$transfers" "$rss" >> "$results"
+fi
 
 # 5. Classroom -------------------------------------------------------------------------------------
-if [ "$CLASSROOM" = 1 ]; then
-  docker rm -f -v "$vm" >/dev/null
+if section classroom; then
+  [ "$KEEP" = 1 ] || { docker rm -f -v "$vm" >/dev/null; vms=(); }
   : > "$work/classroom.txt"
   for n in 1 2 3; do
     names=(); for i in $(seq 1 "$n"); do names+=("bench-class$n-$i"); done
@@ -174,9 +197,14 @@ if [ "$CLASSROOM" = 1 ]; then
     t1=$(date +%s.%N)
     echo "$n $(seconds_of "$t0" "$t1")" >> "$work/classroom.txt"
     docker rm -f -v "${names[@]}" >/dev/null
+    vms=("${vms[@]:0:${#vms[@]}-$n}")
   done
   python3 benchmarks/report.py classroom "$work/classroom.txt" >> "$results"
 fi
 
+{
+  echo "Command: \`ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SECTIONS=\"$SECTIONS\" make bench\`"
+  echo "($(( SECONDS / 60 )) min)."
+} >> "$results"
 cp "$results" benchmarks/RESULTS.md
 log "written benchmarks/RESULTS.md"

@@ -3,8 +3,8 @@ shared pages counted once across processes) per service, in MB. Prints JSON.
 
   python3 pss.py   (on the VM, as root)
 Services: each running systemd unit of the lab (mlflow_serv, nginx, model servers) by its main
-process and descendants (the same on cgroup v1 and v2), and each container by `docker top`; the
-total is their sum.
+process and descendants (the same on cgroup v1 and v2), and each container by its init process and
+descendants (`docker top` would need ps on the VM); the total is their sum.
 """
 
 import json
@@ -48,6 +48,6 @@ for unit in (line.split()[0] for line in units.splitlines() if line.strip()):
     pids = tree(run(SYSTEMCTL, "show", "-p", "MainPID", "--value", unit).strip())
     services[unit.removesuffix(".service")] = {"processes": len(pids), "pss_mb": round(sum(map(pss_kb, pids)) / 1024)}
 for name in run(DOCKER, "ps", "--format", "{{.Names}}").split():
-    top = run(DOCKER, "top", name, "-o", "pid").split()[1:]
-    services[f"container {name}"] = {"processes": len(top), "pss_mb": round(sum(map(pss_kb, top)) / 1024)}
+    pids = tree(run(DOCKER, "inspect", "-f", "{{.State.Pid}}", name).strip())
+    services[f"container {name}"] = {"processes": len(pids), "pss_mb": round(sum(map(pss_kb, pids)) / 1024)}
 print(json.dumps({"services": services, "total_mb": sum(s["pss_mb"] for s in services.values())}))

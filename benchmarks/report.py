@@ -1,6 +1,6 @@
 """Markdown sections of benchmarks/RESULTS.md from the figures bench.sh collected.
 
-python3 report.py memory IDLE_JSON BUSY_JSON VM_USED_MB
+python3 report.py memory IDLE_JSON BUSY_JSON VM_MEMORY
 python3 report.py load LOAD.jsonl PROFILE.txt
 python3 report.py artifacts TRANSFERS_JSON RSS_JSON
 python3 report.py classroom TIMES.txt
@@ -29,7 +29,8 @@ def memory(idle: str, busy: str, used: str) -> None:
     lab_idle = sum(idle["services"].get(name, {}).get("pss_mb", 0) for name in core)
     verdict = "met" if lab_idle <= 1536 else "not met"
     print(f"The lab idle (MLflow, PostgreSQL, MinIO, JupyterLab): **{lab_idle} MB** (goal 1.5 GB: {verdict}).")
-    print(f"The whole VM's used memory (`free`) with the notebook run and the model served: {used} MB.\n")
+    print("The whole VM with the notebook run and the model served (its cgroup, page cache left out, as")
+    print(f"`docker stats` shows it): {used.strip()}.\n")
 
 
 def median_range(values):
