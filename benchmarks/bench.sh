@@ -57,6 +57,14 @@ PY
 }
 start_vms() { vms+=("$@"); scripts/start-test-vm.sh "$@"; }
 on_vm() { docker exec -i "$1" bash -c "$2"; }
+vm_anon_mb() { # The anonymous memory of a VM's cgroup (v1: total_rss, v2: anon), in MB.
+  local id stat
+  id=$(docker inspect -f '{{.Id}}' "$1")
+  for stat in "/sys/fs/cgroup/memory/docker/$id/memory.stat" "/sys/fs/cgroup/system.slice/docker-$id.scope/memory.stat"; do
+    [ -r "$stat" ] && awk '$1 == "total_rss" || $1 == "anon" {printf "%d MB\n", $2 / 1048576; exit}' "$stat" && return
+  done
+  echo "unknown (no cgroup memory.stat)"
+}
 seconds_of() { python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$1" "$2"; }
 
 results=$work/results.md
@@ -113,9 +121,10 @@ if section memory; then
   on_vm "$vm" "docker exec jupyter jupyter nbconvert --to notebook --execute --output /tmp/run.ipynb work/01-train-track-register.ipynb" >/dev/null 2>&1
   converge "$work/serve.log" -e '{"mlflow_served_models": [{"name": "diabetes-elasticnet", "alias": "champion", "port": 5002}]}'
   busy=$(on_vm "$vm" "python3 /root/pss.py")
-  # The whole VM as its host sees it (the VM's cgroup, page cache left out).
-  vm_memory=$(docker stats --no-stream --format '{{.MemUsage}}' "$vm" | cut -d/ -f1)
-  python3 benchmarks/report.py memory "$idle" "$busy" "$vm_memory" >> "$results"
+  # The whole VM as its host sees it: its cgroup's anonymous memory (page cache left out).
+  vm_memory=$(vm_anon_mb "$vm")
+  bounds="mlflow_serv $(on_vm "$vm" "systemctl show -p MemoryMax mlflow_serv"), jupyter container Memory=$(on_vm "$vm" "docker inspect -f '{{.HostConfig.Memory}}' jupyter") bytes"
+  python3 benchmarks/report.py memory "$idle" "$busy" "$vm_memory" "$bounds" >> "$results"
 fi
 
 # 3. Tracking load ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Markdown sections of benchmarks/RESULTS.md from the figures bench.sh collected.
 
-python3 report.py memory IDLE_JSON BUSY_JSON VM_MEMORY
+python3 report.py memory IDLE_JSON BUSY_JSON VM_MEMORY BOUNDS
 python3 report.py load LOAD.jsonl PROFILE.txt
 python3 report.py artifacts TRANSFERS_JSON RSS_JSON
 python3 report.py classroom TIMES.txt
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 
-def memory(idle: str, busy: str, used: str) -> None:
+def memory(idle: str, busy: str, used: str, bounds: str) -> None:
     idle, busy = json.loads(idle), json.loads(busy)
     print("## Memory\n")
     print("PSS per service (`benchmarks/pss.py`: `smaps_rollup`, shared pages counted once), idle after the")
@@ -29,8 +29,9 @@ def memory(idle: str, busy: str, used: str) -> None:
     lab_idle = sum(idle["services"].get(name, {}).get("pss_mb", 0) for name in core)
     verdict = "met" if lab_idle <= 1536 else "not met"
     print(f"The lab idle (MLflow, PostgreSQL, MinIO, JupyterLab): **{lab_idle} MB** (goal 1.5 GB: {verdict}).")
-    print("The whole VM with the notebook run and the model served (its cgroup, page cache left out, as")
-    print(f"`docker stats` shows it): {used.strip()}.\n")
+    print("The whole VM with the notebook run and the model served (the anonymous memory of its cgroup,")
+    print(f"page cache left out, the Docker engine and the OS included): {used.strip()}.")
+    print(f"Bounds: {bounds}.\n")
 
 
 def median_range(values):
