@@ -124,17 +124,23 @@ def artifacts(transfers: str, rss: str) -> None:
 
 
 def classroom(path: str) -> None:
-    times = [line.split() for line in Path(path).read_text().splitlines() if line.strip()]
-    one = float(times[0][1])
+    # Each line: VMs, wall seconds, seconds of the test-only image archive copy and load.
+    times = [[float(x) for x in line.split()] for line in Path(path).read_text().splitlines() if line.strip()]
+    one, one_lab = times[0][1], times[0][1] - times[0][2]
     print("## Classroom\n")
-    print("`site.yml` on N fresh test VMs in one run (all on this machine, images from local archives):\n")
-    print("| VMs | Wall time | Ratio to one VM |")
-    print("|---|---|---|")
-    for n, seconds in times:
-        print(f"| {n} | {float(seconds):.0f} s | {float(seconds) / one:.2f}x |")
-    three = [float(s) for n, s in times if n == "3"]
+    print("`site.yml` on N fresh test VMs in one run (all on this machine, images from local archives). The")
+    print("last columns leave out copying the test stand-ins' image archives into the VMs and loading them")
+    print("(test-only: real VMs pull from a registry), which all VMs do at once on this machine's one disk:\n")
+    print("| VMs | Wall time | Ratio to one VM | Without the archive copy | Ratio |")
+    print("|---|---|---|---|---|")
+    for n, seconds, transport in times:
+        lab = seconds - transport
+        print(f"| {n:.0f} | {seconds:.0f} s | {seconds / one:.2f}x | {lab:.0f} s | {lab / one_lab:.2f}x |")
+    three = [row for row in times if row[0] == 3]
     if three:
-        print(f"\nGoal 3 VMs <= 1.8x one VM: {'met' if three[0] / one <= 1.8 else 'not met'}.\n")
+        ratio, ratio_lab = three[0][1] / one, (three[0][1] - three[0][2]) / one_lab
+        print(f"\nGoal 3 VMs <= 1.8x one VM: {'met' if ratio <= 1.8 else 'not met'} ({ratio:.2f}x; {ratio_lab:.2f}x without")
+        print("the archive copy).\n")
 
 
 if __name__ == "__main__":
