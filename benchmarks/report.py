@@ -139,8 +139,8 @@ def classroom(path: str) -> None:
     three = [row for row in times if row[0] == 3]
     if three:
         ratio, ratio_lab = three[0][1] / one, (three[0][1] - three[0][2]) / one_lab
-        print(f"\nGoal 3 VMs <= 1.8x one VM: {'met' if ratio <= 1.8 else 'not met'} ({ratio:.2f}x; {ratio_lab:.2f}x without")
-        print("the archive copy).\n")
+        verdict = "met" if ratio <= 1.8 else "not met"
+        print(f"\nGoal 3 VMs <= 1.8x one VM: {verdict} ({ratio:.2f}x; {ratio_lab:.2f}x without the archive copy).\n")
 
 
 if __name__ == "__main__":
