@@ -92,7 +92,7 @@ t0=$(date +%s.%N); converge "$work/fresh.log"; t1=$(date +%s.%N)
 converge "$work/rerun.log"; t2=$(date +%s.%N)
 fresh=$(seconds_of "$t0" "$t1"); rerun=$(seconds_of "$t1" "$t2")
 transport=$(python3 benchmarks/profile_summary.py total "$work/fresh.log" "Copy the missing archives|Load the archives")
-fresh_lab=$(python3 -c "import sys; print(round(float(sys.argv[1]) - float(sys.argv[2]), 1))" "$fresh" "$transport")
+fresh_lab=$(seconds_of "$transport" "$fresh")
 changed=$(grep -oE "$vm +: ok=[0-9]+ +changed=[0-9]+" "$work/rerun.log" | grep -oE 'changed=[0-9]+' | cut -d= -f2)
 {
   echo "## Provisioning"
