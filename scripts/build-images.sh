@@ -12,6 +12,9 @@
 # Usage: scripts/build-images.sh [IMAGE_NAME...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One build at a time on this Docker engine (several checkouts may share it): the images' tags are global.
+exec 9>/tmp/mlops-vm-images.lock
+flock 9
 
 LABEL=org.mlops-vm.inputs
 CONTEXTS=tests/images

@@ -24,7 +24,13 @@ trap 'rm -rf "$results"' EXIT
 run_one() { # run_one SCENARIO: molecule test, its result line in $results/SCENARIO
   local scenario=$1 start result log=".cache/logs/molecule-$1.log"
   start=$(date +%s)
-  if "$molecule" test -s "$scenario" >"$log" 2>&1; then result=passed; else result=FAILED; fi
+  # A scenario's VM names are fixed: one run of each scenario at a time on this Docker engine,
+  # whichever checkout starts it.
+  if flock "/tmp/mlops-vm-scenario-$scenario.lock" "$molecule" test -s "$scenario" >"$log" 2>&1; then
+    result=passed
+  else
+    result=FAILED
+  fi
   printf '%-12s %-7s %4d s\n' "$scenario" "$result" $(( $(date +%s) - start )) > "$results/$scenario"
   echo "=== $(cat "$results/$scenario") (log: $log)"
   [ "$result" = passed ] || tail -80 "$log"
