@@ -155,6 +155,60 @@ CASES = [
     ("gc-schedule-newline", {"mlflow_gc_schedule": "daily\nUser=root"}, ["mlflow_gc_schedule"]),
     ("dump-keep-zero", {"mlflow_db_backup_keep": 0}, ["mlflow_db_backup_keep"]),
     ("jupyter-memory-words", {"jupyter_memory": "half"}, ["jupyter_memory"]),
+    # Issue 22's classes. A trailing newline, which Python's $ lets through:
+    ("bucket-newline", {"mlops_artifact_bucket": "mlflows3\n"}, ["mlops_artifact_bucket"]),
+    ("log-size-newline", {"docker_log_max_size": "10m\n"}, ["docker_log_max_size"]),
+    ("apt-proxy-newline", {"base_apt_proxy": "http://10.0.0.5:3142\n"}, ["base_apt_proxy"]),
+    ("postgres-password-newline", {"postgres_mlflow_password": "abcdefghijkl\n"}, ["postgres_mlflow_password"]),
+    ("s3-password-newline", {"s3_root_password": "abcdefghijkl\n"}, ["s3_root_password"]),
+    # Values of the right form that their consumer refuses:
+    ("jupyter-memory-below-docker-minimum", {"jupyter_memory": "4m"}, ["jupyter_memory", "6m"]),
+    ("s3-memory-below-docker-minimum", {"s3_memory": "1k"}, ["s3_memory"]),
+    ("mlflow-memory-too-small", {"mlflow_memory_max": "512M"}, ["mlflow_memory_max"]),
+    ("gc-schedule-systemd-refuses", {"mlflow_gc_schedule": "Mon..Fri 25:00"}, ["mlflow_gc_schedule", "systemd"]),
+    (
+        "backup-schedule-systemd-refuses",
+        {"backup_timer_schedule": "*-*-32 03:00"},
+        ["backup_timer_schedule", "systemd"],
+    ),
+    (
+        "proxy-certificate-not-pem",
+        {"proxy_certificate": str(ROOT / "README.md"), "proxy_certificate_key": str(ROOT / "README.md")},
+        ["proxy_certificate", "PEM"],
+    ),
+    ("ca-certificate-not-pem", {"base_ca_certificates": [str(ROOT / "README.md")]}, ["base_ca_certificates", "PEM"]),
+    ("ca-name-too-long", {"proxy_ca_name": "x" * 65}, ["proxy_ca_name", "64"]),
+    ("artifact-prefix-too-long", {"mlflow_artifact_prefix": "a/" * 200 + "a"}, ["mlflow_artifact_prefix", "256"]),
+    ("gc-age-mlflow-refuses", {"mlflow_gc_older_than": "1.2.3d"}, ["mlflow_gc_older_than"]),
+    ("alias-reserved-for-versions", {"mlflow_served_models": [{"name": "m", "alias": "v2"}]}, ["aliases"]),
+    # Types: digits outside ASCII, a non-number where a number is wanted.
+    ("port-non-ascii-digits", {"postgres_port": "\uff15\uff14\uff13\uff12"}, ["postgres_port", "ASCII"]),
+    ("free-disk-not-a-number", {"base_min_free_gb": "lots"}, ["base_min_free_gb", "a number"]),
+    # An image reference that would become a second line of the Jupyter image's Dockerfile.
+    ("image-newline", {"jupyter_image": "quay.io/jupyter/scipy-notebook:x\nRUN curl evil"}, ["jupyter_image"]),
+    ("postgres-image-space", {"postgres_image": "postgres:17 --privileged"}, ["postgres_image"]),
+    # Names the system already has.
+    ("service-name-system-unit", {"mlflow_service_name": "apt-daily"}, ["mlflow_service_name", "already exists"]),
+    ("mlflow-user-root", {"mlflow_user": "root"}, ["mlflow_user"]),
+    ("model-server-user-system", {"mlflow_model_server_user": "www-data"}, ["mlflow_model_server_user"]),
+    (
+        "containers-same-name",
+        {"jupyter_container_name": "postgres"},
+        ["jupyter_container_name", "postgres_container_name"],
+    ),
+    # The refusal names the variable the user set, not the one a role receives.
+    ("mlflow-port-out-of-range", {"mlops_mlflow_port": 65536}, ["mlops_mlflow_port"]),
+    ("notebooks-dir-missing", {"mlops_notebooks_dir": "/nonexistent/notebooks"}, ["mlops_notebooks_dir"]),
+    ("s3-image-newline", {"s3_image": "minio:1\n"}, ["s3_image"]),
+    # Variables nothing reads: a typo, a renamed variable.
+    ("unknown-typo", {"mlfow_workers": 3}, ["mlfow_workers", "did you mean mlflow_workers?"]),
+    ("unknown-renamed", {"minio_root_user": "admin"}, ["minio_root_user", "renamed: s3_root_user"]),
+    (
+        "unknown-renamed-bind",
+        {"minio_api_bind_address": "10.0.0.10"},
+        ["minio_api_bind_address", "s3_api_bind_address"],
+    ),
+    ("unknown-lab-setting", {"mlops_tls": False}, ["mlops_tls", "mlops_tls_enabled"]),
 ]
 VALID = "valid-input"
 
@@ -217,7 +271,7 @@ def suite(tmp_path_factory) -> dict:
                 if result.get("changed") and not report:
                     changed[host] = changed.get(host, 0) + 1
             if task["task"]["name"] == "Keep the reason for the report (on one line, for the roster)":
-                reasons |= {host: result["ansible_facts"]["mlops_failure"] for host, result in task["hosts"].items()}
+                reasons |= {host: result["ansible_facts"]["lab_failure"] for host, result in task["hosts"].items()}
             if task["task"]["name"] == "Provision":
                 provisioned |= set(task["hosts"])
     return {
