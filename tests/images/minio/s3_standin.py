@@ -271,7 +271,9 @@ def verify_presigned(headers, method: str, raw_path: str, identities) -> Identit
         expires = time.mktime(time.strptime(params["X-Amz-Date"], "%Y%m%dT%H%M%SZ")) - time.timezone
         expires += int(params["X-Amz-Expires"])
     except (KeyError, ValueError) as error:
-        raise S3Error(HTTPStatus.BAD_REQUEST, "AuthorizationQueryParametersError", "Malformed presigned URL.") from error
+        raise S3Error(
+            HTTPStatus.BAD_REQUEST, "AuthorizationQueryParametersError", "A malformed presigned URL."
+        ) from error
     if time.time() > expires:
         raise S3Error(HTTPStatus.FORBIDDEN, "AccessDenied", "Request has expired")
     identity = identities.get(access_key)
