@@ -136,6 +136,7 @@ CASES = [
     ("tracking-without-data-host", {}, ["mlops_data_host"], ["mlops_tracking"]),
     ("disk-too-small", {"base_min_free_gb": 100000}, ["base_min_free_gb", "GB free on"]),
     ("backup-keep-zero", {"backup_keep": 0}, ["backup_keep"]),
+    ("backup-reserve-negative", {"backup_reserve_mb": -1}, ["backup_reserve_mb"]),
     ("backup-schedule-injection", {"backup_timer_schedule": "daily\nExecStartPre=/bin/sh"}, ["backup_timer_schedule"]),
     ("backup-offsite-not-s3", {"backup_offsite_url": "https://bucket.example.org/x"}, ["backup_offsite_url"]),
     ("backup-offsite-bad-bucket", {"backup_offsite_url": "s3://Bad_Bucket/x"}, ["backup_offsite_url"]),
@@ -314,6 +315,26 @@ def test_restore_without_a_backup_file_stops_before_anything(tmp_path):
     )
     assert run.returncode != 0
     assert "backup_file /nonexistent/backup.tar is not a file on the controller" in run.stdout
+    assert "Check, then provision" not in run.stdout  # site.yml never started
+
+
+@pytest.mark.parametrize(
+    ("backup_file", "named"),
+    [
+        ("s3://class-backups/x/vm1/20261201T030000Z.tar.age", "backup_offsite_reader_access_key"),
+        ("s3://class-backups/x/vm9/20261201T030000Z.tar.age", "no key for vm9"),
+    ],
+)
+def test_an_offsite_restore_without_its_logins_or_key_stops_before_anything(tmp_path, backup_file, named):
+    (tmp_path / "inventory.yml").write_text(
+        yaml.safe_dump({"all": {"children": {"mlops": {"hosts": {"vm1": {"ansible_connection": "local"}}}}}})
+    )
+    settings = {"backup_file": backup_file, "mlops_credentials_dir": str(tmp_path / "credentials")}
+    if "vm9" in backup_file:
+        settings |= {"backup_offsite_reader_access_key": "instructor", "backup_offsite_reader_secret_key": "s"}
+    run = ansible_playbook(tmp_path / "inventory.yml", "playbooks/restore.yml", "-e", json.dumps(settings))
+    assert run.returncode != 0
+    assert named in run.stdout, run.stdout[-2000:]
     assert "Check, then provision" not in run.stdout  # site.yml never started
 
 
