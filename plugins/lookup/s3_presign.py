@@ -8,7 +8,7 @@ short_description: A presigned GET URL for one object (SigV4), computed on the c
 description:
   - Signs a download URL for C(s3://BUCKET/KEY) with a login that may read it, without any call to
     the store; the login stays on the controller, and whoever holds the URL may read that one
-    object until it expires. The URL is a credential: use it under C(no_log).
+    object until it expires. The URL is a credential, to use under C(no_log).
 options:
   _terms:
     description: The object, C(s3://BUCKET/KEY).

@@ -465,7 +465,7 @@ def stage(config: dict, source: Path, reserve_mb: int) -> dict:
                         name = unpack(stream, partial)
                     except tarfile.TarError as error:
                         fail(f"{source.name} is not a backup archive: {error}")
-            check_intact(partial / name, f"the backup {name} ({source.name})")
+            check_intact(partial / name, f"the backup {name}")
             target = root / name
             if target.exists():
                 shutil.rmtree(target)
