@@ -66,13 +66,27 @@ run=$(cat "$work/run.json")
 copy=$(python3 benchmarks/profile_summary.py total "$work/run.json.log" "Copy them, streamed")
 take=$(python3 benchmarks/profile_summary.py total "$work/run.json.log" "Take a backup on the VM")
 tar=$(find "$work/backups/$VM" -name '*.tar' -printf '%s\n' | head -1)
-python3 - "$run" "$copy" "$take" "$tar" "$SIZE_MB" <<'PY'
+
+# The same bytes by plain sftp with the same key, right after: what the network and disks allow.
+log "the same size by plain sftp, for comparison"
+docker exec "$VM" bash -c "head -c $tar /dev/urandom > /home/operator/same-size && chown operator /home/operator/same-size"
+address=$(docker exec "$VM" hostname -I | cut -d' ' -f1)
+t0=$(date +%s.%N)
+sftp -q -i "$work/ssh/id_ed25519" -o UserKnownHostsFile="$work/ssh/known_hosts" -o StrictHostKeyChecking=accept-new \
+  "operator@$address:/home/operator/same-size" "$work/same-size" >/dev/null
+t1=$(date +%s.%N)
+docker exec "$VM" rm -f /home/operator/same-size
+sftp_s=$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$t0" "$t1")
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$run" "$copy" "$take" "$tar" "$SIZE_MB" "$sftp_s" "$load" <<'PY'
 import json, sys
-run, copy, take, size, object_mb = json.loads(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+run, copy, take, size, object_mb, sftp, load = json.loads(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5], float(sys.argv[6]), sys.argv[7]
 mb = size / 2**20
 print(f"backup of a lab holding one {object_mb} MB object: {mb:.0f} MB packed, copied to the controller over SSH")
-print(f"  playbooks/backup.yml: {run['seconds']} s in all; taking the backup on the VM {take} s; the copy {copy} s ({mb / copy:.0f} MB/s)")
+print(f"  playbooks/backup.yml: {run['seconds']} s in all; taking the backup on the VM {take} s")
+print(f"  the copy (both checksums included) {copy} s ({mb / copy:.0f} MB/s); plain sftp of the same size {sftp} s ({mb / sftp:.0f} MB/s)")
 print(f"  controller's peak memory (RSS of the ansible-playbook process tree): {run['peak_rss_mb']} MB")
+print(f"  load average at the end: {load}")
 print(json.dumps({"object_mb": int(object_mb), "packed_mb": round(mb), "playbook_s": run["seconds"], "take_s": take,
-                  "copy_s": copy, "copy_mb_per_s": round(mb / copy), "peak_rss_mb": run["peak_rss_mb"]}))
+                  "copy_s": copy, "sftp_s": sftp, "peak_rss_mb": run["peak_rss_mb"], "load": load}))
 PY
