@@ -47,7 +47,7 @@ class FakeMlflow:
         await send({"type": "http.response.body", "body": b"{}"})
 
 
-async def call(app, path="/api/2.0/mlflow/experiments/search", method="GET", headers=(), client="127.0.0.1"):
+async def call(app, path="/api/2.0/mlflow/experiments/search", method="GET", headers=(), client="198.51.100.1"):
     """One request through app: (status, headers, seconds)."""
     result = {}
     start = time.monotonic()
@@ -109,6 +109,16 @@ def test_failed_logins_are_limited_per_client_and_all_answered_after_the_same_de
     assert over[0] == 429 and int(over[1][b"retry-after"]) >= 1
     assert other_client[0] == 401  # another address has its own budget
     assert mlflow.checks == 11  # the refused one cost no check
+
+
+def test_processes_on_the_vm_have_no_failure_budget():
+    app = guard(FakeMlflow())
+
+    async def run():
+        login = [(b"authorization", basic("student", "wrong"))]
+        return [(await call(app, headers=login, client="127.0.0.1"))[0] for _ in range(12)]
+
+    assert asyncio.run(run()) == [401] * 12
 
 
 def test_a_student_is_not_slowed_by_someone_elses_failures_from_the_same_address():
