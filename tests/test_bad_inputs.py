@@ -210,6 +210,17 @@ CASES = [
         ["minio_api_bind_address", "s3_api_bind_address"],
     ),
     ("unknown-lab-setting", {"mlops_tls": False}, ["mlops_tls", "mlops_tls_enabled"]),
+    (
+        "cors-origins-set",
+        {"mlflow_cors_allowed_origins": ["https://evil.example.org"]},
+        ["mlflow_cors_allowed_origins", "mlops_lab_names"],
+    ),
+    ("admin-password-newline", {"mlflow_admin_password": "a-long-password\nsecond-line"}, ["mlflow_admin_password"]),
+    ("admin-password-non-ascii", {"mlflow_admin_password": "pässwörter-lang-genug"}, ["mlflow_admin_password"]),
+    ("admin-password-spaces", {"mlflow_admin_password": " padded-password "}, ["mlflow_admin_password"]),
+    ("upload-size-words", {"mlflow_max_upload_size": "4 GB"}, ["mlflow_max_upload_size"]),
+    ("disk-reserve-words", {"mlflow_disk_reserve": "lots"}, ["mlflow_disk_reserve"]),
+    ("login-failures-zero", {"mlflow_auth_failures_per_minute": 0}, ["mlflow_auth_failures_per_minute"]),
 ]
 VALID = "valid-input"
 

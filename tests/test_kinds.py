@@ -84,6 +84,16 @@ CASES = {
         ],
     ),
     "volume": (["mlops-postgres-data", "/data/pg"], ["/etc", "a b", "vol\n"]),
+    "password": (
+        ["Adm1n%20pa$s'wo\"r\\d#;x%", "with inner spaces", "abcdefghijkl"],
+        ["short", " padded-pass ", "two\nlines-long", "pässwörter-lang", "trailing-newline\n", "tab\there-long"],
+    ),
+    "origin": (
+        ["https://vm.example.org:5000", "https://10.0.0.5:5000", "http://host.docker.internal"],
+        ["https://*.example.org", "https://vm/x", "ftp://vm", "https://vm:70000", "*", "https://vm\n"],
+    ),
+    "byte_size": (["4G", "512M", "1T", "100000G", "2g"], ["4 GB", "lots", "4G\n", "G", "-1G"]),
+    "absolute_path": (["/var/lib/docker", "/", "/data/my lab"], ["relative", "/a:/b", "/a\n", ""]),
 }
 
 

@@ -302,6 +302,23 @@ def secret(value, minimum: int = 12) -> bool:
     return _match(re.compile(r"[A-Za-z0-9._~-]+"), value) and len(value) >= minimum
 
 
+def password(value, minimum: int = 12) -> bool:
+    """A password of the user's own: MINIMUM or more printable ASCII characters, no space at either
+    end (HTTP logins and configparser files carry nothing else; the roles escape % and quotes)."""
+    return _text(value) and len(value) >= minimum and re.fullmatch(r"[!-~]([ -~]*[!-~])?", value) is not None
+
+
+def origin(value) -> bool:
+    """A web origin as browsers send it: http(s)://HOST[:PORT], no path, no wildcard."""
+    found = _text(value) and re.fullmatch(r"https?://([^/:]+)(:[0-9]{1,5})?", value)
+    return bool(found) and host_name(found.group(1)) and (not found.group(2) or port(found.group(2)[1:]))
+
+
+def absolute_path(value) -> bool:
+    """An absolute path (no colon: the lab joins such paths with colons)."""
+    return _text(value) and value.startswith("/") and re.fullmatch(r"[^:\n\x00]+", value) is not None
+
+
 def requirement(value) -> bool:
     return _match(_REQUIREMENT, value)
 
@@ -421,6 +438,13 @@ KINDS = {
     "email": (email, "an e-mail address"),
     "fingerprint": (fingerprint, "the 40 hex digits of an OpenPGP fingerprint"),
     "secret": (secret, "{0} or more letters, digits, . _ ~ - (leave it unset to generate one)"),
+    "password": (
+        password,
+        "{0} or more printable ASCII characters without a space at either end (% ' \" \\ $ # ; are fine)",
+    ),
+    "origin": (origin, "an origin like https://vm.example.org:5000 (no path, no wildcard)"),
+    "byte_size": (lambda v: size_bytes(v, "kmgt") is not None, "a size like 4G or 512M (K, M, G, T)"),
+    "absolute_path": (absolute_path, "an absolute path without a colon"),
     "requirement": (requirement, "a requirement like name==1.2 (no installer option, no URL)"),
     "apt_package": (apt_package, "a Debian/Ubuntu package name (optionally =version)"),
     "image": (image, "an image reference like registry/name:tag or name@sha256:digest"),
@@ -437,7 +461,7 @@ KINDS = {
     "directory": (lambda v: _text(v) and os.path.isdir(v), "a directory on the controller"),
 }
 # Kinds whose values are never shown in a message.
-SECRET_KINDS = frozenset({"secret"})
+SECRET_KINDS = frozenset({"secret", "password"})
 
 
 def check(value, kind: str, *args) -> bool:
