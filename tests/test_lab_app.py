@@ -205,3 +205,52 @@ def test_uploads_without_a_login_are_left_to_mlflow():
     lab = app_module.Lab(mlflow, app_module.Uploads(max_bytes=10), needs_login=True)
     status, _, _ = asyncio.run(call(lab, "/api/2.0/mlflow-artifacts/artifacts/a", "PUT", [(b"content-length", b"99")]))
     assert status == 200  # the stand-in lets it through; MLflow would answer 401
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status"),
+    [
+        ("/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/big.bin", [(b"content-length", b"3000")], 413),
+        ("/api/2.0/mlflow-artifacts/mpu/create/1/r/artifacts/big.bin", [(b"content-length", b"3000")], 501),
+    ],
+)
+def test_a_refused_upload_is_answered_after_its_body_is_read(path, headers, status):
+    """nginx streams the body; a server answering and closing mid-body makes it answer 502."""
+    lab = app_module.Lab(FakeMlflow(), app_module.Uploads(max_bytes=1000))
+    events = []
+    chunks = [b"x" * 1000, b"x" * 1000, b"x" * 1000]
+
+    async def receive():
+        body = chunks.pop(0)
+        events.append("chunk")
+        return {"type": "http.request", "body": body, "more_body": bool(chunks)}
+
+    async def send(message):
+        events.append(message.get("status", "body"))
+
+    scope = {"type": "http", "method": "PUT", "path": path, "headers": [(b"authorization", basic("s", "p")), *headers]}
+    asyncio.run(lab({**scope, "client": ("127.0.0.1", 40000)}, receive, send))
+    assert events == ["chunk", "chunk", "chunk", status, "body"]
+
+
+def test_a_refused_login_is_answered_after_its_body_is_read():
+    events = []
+    chunks = [b"x" * 10, b"x" * 10]
+
+    async def receive():
+        events.append("chunk")
+        body = chunks.pop(0)
+        return {"type": "http.request", "body": body, "more_body": bool(chunks)}
+
+    async def send(message):
+        events.append(message.get("status", "body"))
+
+    scope = {
+        "type": "http",
+        "method": "PUT",
+        "path": "/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/a.bin",
+        "headers": [(b"authorization", basic("student", "wrong")), (b"content-length", b"20")],
+        "client": ("198.51.100.1", 40000),
+    }
+    asyncio.run(guard(FakeMlflow(check_seconds=0))(scope, receive, send))
+    assert events == ["chunk", "chunk", 401, "body"]

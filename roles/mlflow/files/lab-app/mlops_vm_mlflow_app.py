@@ -10,7 +10,10 @@
    with 501 and MLflow's own "not supported" messages, on which clients fall back to the proxy.
    The S3 bucket stays private: clients never get an S3 URL or a credential.
 2. Upload size: an artifact upload larger than ``MLOPS_VM_MAX_UPLOAD_BYTES`` is refused with 413
-   before a byte is read (and one that does not say its size with 411).
+   before a byte is stored (and one that does not say its size with 411). A refused request's
+   body is read and dropped before the answer: nginx streams bodies to the server, and a server
+   that answers and closes mid-body makes nginx answer 502 instead (clients send the whole body
+   before they read an answer anyway).
 3. Disk reserve: a new artifact is refused with 507 when it would leave less than
    ``MLOPS_VM_DISK_RESERVE_BYTES`` free on any of ``MLOPS_VM_DISK_PATHS`` (where uploads are
    staged, where PostgreSQL and the S3 server keep their data): PostgreSQL stays writable, so
@@ -90,6 +93,14 @@ def unprefixed(path: str) -> str:
 def env_int(name: str, default: int = 0) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
+
+
+async def drain(receive) -> None:
+    """Read and drop the rest of the request's body (see 2. above)."""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 def size(count: float) -> str:
@@ -242,7 +253,8 @@ class LoginGuard:
             future.set_result(result)  # also when cancelled: the others sharing it go on
         return result
 
-    async def refuse(self, send, status: int, body: bytes, headers: list, since: float) -> None:
+    async def refuse(self, receive, send, status: int, body: bytes, headers: list, since: float) -> None:
+        await drain(receive)
         await asyncio.sleep(max(0.0, since + self.delay - time.monotonic()))
         headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode()), *headers]
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -263,10 +275,11 @@ class LoginGuard:
             took = digest not in self.pending and client not in TRUSTED_PROXIES
             if took and (wait := self.take(client, now)):
                 message = f"Too many failed logins from {client}: try again in {math.ceil(wait)} s.".encode()
-                return await self.refuse(send, 429, message, [(b"retry-after", str(math.ceil(wait)).encode())], now)
+                retry = [(b"retry-after", str(math.ceil(wait)).encode())]
+                return await self.refuse(receive, send, 429, message, retry, now)
             result = await self.verdict(scope, login, digest)
             if result is False:
-                return await self.refuse(send, 401, NOT_AUTHENTICATED, [(b"www-authenticate", REALM)], now)
+                return await self.refuse(receive, send, 401, NOT_AUTHENTICATED, [(b"www-authenticate", REALM)], now)
             if took:
                 self.give_back(client)
             if result:
@@ -302,11 +315,13 @@ class Lab:
             return await self.app(scope, receive, send)
         path = unprefixed(scope.get("path", ""))
         if match := PRESIGNED_OR_MULTIPART.search(path):
+            await drain(receive)
             return await self.answer(send, 501, unsupported_body(match.group(1)))
         length = LoginGuard.header(scope, b"content-length").decode("latin-1") or None
         # Without a login MLflow refuses the request anyway: tell the disk's state to users only.
         anonymous = self.needs_login and not LoginGuard.header(scope, b"authorization")
         if not anonymous and (refusal := self.uploads.refusal(scope["method"], path, length)):
+            await drain(receive)
             return await self.answer(send, *refusal)
         if scope["method"] != "GET" or not SERVER_INFO.search(path):
             return await self.app(scope, receive, send)
