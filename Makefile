@@ -29,20 +29,20 @@ images: docker ## Build the test VM and stand-in images (cached; rebuilt when in
 	scripts/build-images.sh
 
 lab: venv images ## Bring the whole lab up in a local lab VM and print its URLs and credentials
-	$(BIN)/ansible-playbook -i localhost, playbooks/lab.yml
+	$(BIN)/ansible-playbook -i inventory/lab.yml playbooks/lab.yml
 
 lab-destroy: ## Remove the local lab VM and its data (credentials/ stays)
 	docker rm -f -v mlops-lab
 
 lint: venv ## ansible-lint (production profile), yamllint, ruff
-	$(BIN)/ansible-lint --profile production --offline
+	scripts/timed.sh ansible-lint $(BIN)/ansible-lint --profile production --offline
 	$(BIN)/yamllint --strict .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: lint images ## Lint, repository checks, then every Molecule scenario
-	$(BIN)/pytest -q
-	scripts/run-scenarios.sh  # molecule test for every scenario, with timings
+	scripts/timed.sh pytest $(BIN)/pytest -q
+	scripts/timed.sh scenarios scripts/run-scenarios.sh  # molecule test for every scenario, with timings
 
 test-%: venv images ## One Molecule scenario, e.g. make test-operations
 	scripts/run-scenarios.sh $*

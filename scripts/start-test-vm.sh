@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start test VMs (systemd containers) by hand, with the options Molecule's create uses
-# (molecule/shared/tasks/start-vm.yml). For benchmarks; remove them with `docker rm -f -v NAME`.
+# (playbooks/tasks/local-vm.yml). For benchmarks; remove them with `docker rm -f -v NAME`.
 # Usage: scripts/start-test-vm.sh NAME... (DISTRO=debian13 for Debian 13; default debian12)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -136,6 +136,7 @@ CASES = [
     ("tracking-without-data-host", {}, ["mlops_data_host"], ["mlops_tracking"]),
     ("disk-too-small", {"base_min_free_gb": 100000}, ["base_min_free_gb", "GB free on"]),
     ("backup-keep-zero", {"backup_keep": 0}, ["backup_keep"]),
+    ("backup-reserve-negative", {"backup_reserve_mb": -1}, ["backup_reserve_mb", "0-10000000"]),
     ("backup-schedule-injection", {"backup_timer_schedule": "daily\nExecStartPre=/bin/sh"}, ["backup_timer_schedule"]),
     ("backup-offsite-not-s3", {"backup_offsite_url": "https://bucket.example.org/x"}, ["backup_offsite_url"]),
     ("backup-offsite-bad-bucket", {"backup_offsite_url": "s3://Bad_Bucket/x"}, ["backup_offsite_url"]),
@@ -155,6 +156,71 @@ CASES = [
     ("gc-schedule-newline", {"mlflow_gc_schedule": "daily\nUser=root"}, ["mlflow_gc_schedule"]),
     ("dump-keep-zero", {"mlflow_db_backup_keep": 0}, ["mlflow_db_backup_keep"]),
     ("jupyter-memory-words", {"jupyter_memory": "half"}, ["jupyter_memory"]),
+    # Issue 22's classes. A trailing newline, which Python's $ lets through:
+    ("bucket-newline", {"mlops_artifact_bucket": "mlflows3\n"}, ["mlops_artifact_bucket"]),
+    ("log-size-newline", {"docker_log_max_size": "10m\n"}, ["docker_log_max_size"]),
+    ("apt-proxy-newline", {"base_apt_proxy": "http://10.0.0.5:3142\n"}, ["base_apt_proxy"]),
+    ("postgres-password-newline", {"postgres_mlflow_password": "abcdefghijkl\n"}, ["postgres_mlflow_password"]),
+    ("s3-password-newline", {"s3_root_password": "abcdefghijkl\n"}, ["s3_root_password"]),
+    # Values of the right form that their consumer refuses:
+    ("jupyter-memory-below-docker-minimum", {"jupyter_memory": "4m"}, ["jupyter_memory", "6m"]),
+    ("s3-memory-below-docker-minimum", {"s3_memory": "1k"}, ["s3_memory"]),
+    ("mlflow-memory-too-small", {"mlflow_memory_max": "512M"}, ["mlflow_memory_max"]),
+    ("gc-schedule-systemd-refuses", {"mlflow_gc_schedule": "Mon..Fri 25:00"}, ["mlflow_gc_schedule", "systemd"]),
+    (
+        "backup-schedule-systemd-refuses",
+        {"backup_timer_schedule": "*-*-32 03:00"},
+        ["backup_timer_schedule", "systemd"],
+    ),
+    (
+        "proxy-certificate-not-pem",
+        {"proxy_certificate": str(ROOT / "README.md"), "proxy_certificate_key": str(ROOT / "README.md")},
+        ["proxy_certificate", "PEM"],
+    ),
+    ("ca-certificate-not-pem", {"base_ca_certificates": [str(ROOT / "README.md")]}, ["base_ca_certificates", "PEM"]),
+    ("ca-name-too-long", {"proxy_ca_name": "x" * 65}, ["proxy_ca_name", "64"]),
+    ("artifact-prefix-too-long", {"mlflow_artifact_prefix": "a/" * 200 + "a"}, ["mlflow_artifact_prefix", "256"]),
+    ("gc-age-mlflow-refuses", {"mlflow_gc_older_than": "1.2.3d"}, ["mlflow_gc_older_than"]),
+    ("alias-reserved-for-versions", {"mlflow_served_models": [{"name": "m", "alias": "v2"}]}, ["aliases"]),
+    # Types: digits outside ASCII, a non-number where a number is wanted.
+    ("port-non-ascii-digits", {"postgres_port": "\uff15\uff14\uff13\uff12"}, ["postgres_port", "ASCII"]),
+    ("free-disk-not-a-number", {"base_min_free_gb": "lots"}, ["base_min_free_gb", "a number"]),
+    # An image reference that would become a second line of the Jupyter image's Dockerfile.
+    ("image-newline", {"jupyter_image": "quay.io/jupyter/scipy-notebook:x\nRUN curl evil"}, ["jupyter_image"]),
+    ("postgres-image-space", {"postgres_image": "postgres:17 --privileged"}, ["postgres_image"]),
+    # Names the system already has.
+    ("service-name-system-unit", {"mlflow_service_name": "apt-daily"}, ["mlflow_service_name", "already exists"]),
+    ("mlflow-user-root", {"mlflow_user": "root"}, ["mlflow_user"]),
+    ("model-server-user-system", {"mlflow_model_server_user": "www-data"}, ["mlflow_model_server_user"]),
+    (
+        "containers-same-name",
+        {"jupyter_container_name": "postgres"},
+        ["jupyter_container_name", "postgres_container_name"],
+    ),
+    # The refusal names the variable the user set, not the one a role receives.
+    ("mlflow-port-out-of-range", {"mlops_mlflow_port": 65536}, ["mlops_mlflow_port"]),
+    ("notebooks-dir-missing", {"mlops_notebooks_dir": "/nonexistent/notebooks"}, ["mlops_notebooks_dir"]),
+    ("s3-image-newline", {"s3_image": "minio:1\n"}, ["s3_image"]),
+    # Variables nothing reads: a typo, a renamed variable.
+    ("unknown-typo", {"mlfow_workers": 3}, ["mlfow_workers", "did you mean mlflow_workers?"]),
+    ("unknown-renamed", {"minio_root_user": "admin"}, ["minio_root_user", "renamed: s3_root_user"]),
+    (
+        "unknown-renamed-bind",
+        {"minio_api_bind_address": "10.0.0.10"},
+        ["minio_api_bind_address", "s3_api_bind_address"],
+    ),
+    ("unknown-lab-setting", {"mlops_tls": False}, ["mlops_tls", "mlops_tls_enabled"]),
+    (
+        "cors-origins-set",
+        {"mlflow_cors_allowed_origins": ["https://evil.example.org"]},
+        ["mlflow_cors_allowed_origins", "mlops_lab_names"],
+    ),
+    ("admin-password-newline", {"mlflow_admin_password": "a-long-password\nsecond-line"}, ["mlflow_admin_password"]),
+    ("admin-password-non-ascii", {"mlflow_admin_password": "pässwörter-lang-genug"}, ["mlflow_admin_password"]),
+    ("admin-password-spaces", {"mlflow_admin_password": " padded-password "}, ["mlflow_admin_password"]),
+    ("upload-size-words", {"mlflow_max_upload_size": "4 GB"}, ["mlflow_max_upload_size"]),
+    ("disk-reserve-words", {"mlflow_disk_reserve": "lots"}, ["mlflow_disk_reserve"]),
+    ("login-failures-zero", {"mlflow_auth_failures_per_minute": 0}, ["mlflow_auth_failures_per_minute"]),
 ]
 VALID = "valid-input"
 
@@ -217,7 +283,7 @@ def suite(tmp_path_factory) -> dict:
                 if result.get("changed") and not report:
                     changed[host] = changed.get(host, 0) + 1
             if task["task"]["name"] == "Keep the reason for the report (on one line, for the roster)":
-                reasons |= {host: result["ansible_facts"]["mlops_failure"] for host, result in task["hosts"].items()}
+                reasons |= {host: result["ansible_facts"]["lab_failure"] for host, result in task["hosts"].items()}
             if task["task"]["name"] == "Provision":
                 provisioned |= set(task["hosts"])
     return {
@@ -260,6 +326,26 @@ def test_restore_without_a_backup_file_stops_before_anything(tmp_path):
     )
     assert run.returncode != 0
     assert "backup_file /nonexistent/backup.tar is not a file on the controller" in run.stdout
+    assert "Check, then provision" not in run.stdout  # site.yml never started
+
+
+@pytest.mark.parametrize(
+    ("backup_file", "named"),
+    [
+        ("s3://class-backups/x/vm1/20261201T030000Z.tar.age", "backup_offsite_reader_access_key"),
+        ("s3://class-backups/x/vm9/20261201T030000Z.tar.age", "no key for vm9"),
+    ],
+)
+def test_an_offsite_restore_without_its_logins_or_key_stops_before_anything(tmp_path, backup_file, named):
+    (tmp_path / "inventory.yml").write_text(
+        yaml.safe_dump({"all": {"children": {"mlops": {"hosts": {"vm1": {"ansible_connection": "local"}}}}}})
+    )
+    settings = {"backup_file": backup_file, "mlops_credentials_dir": str(tmp_path / "credentials")}
+    if "vm9" in backup_file:
+        settings |= {"backup_offsite_reader_access_key": "instructor", "backup_offsite_reader_secret_key": "s"}
+    run = ansible_playbook(tmp_path / "inventory.yml", "playbooks/restore.yml", "-e", json.dumps(settings))
+    assert run.returncode != 0
+    assert named in run.stdout, run.stdout[-2000:]
     assert "Check, then provision" not in run.stdout  # site.yml never started
 
 

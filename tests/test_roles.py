@@ -55,55 +55,6 @@ def test_every_role_has_the_entry_points_the_playbooks_call(role: Path):
         assert (role / "tasks/verify.yml").exists() or role.name == "base"
 
 
-def lab_tests():
-    """The collection's test plugins (mlops_vm.lab.s3_bucket_name, safe_path), imported directly."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("lab_tests", ROOT / "plugins/test/lab.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.mark.parametrize("name", ["mlflows3", "my-bucket.v2", "abc", "a" * 63])
-def test_bucket_names_s3_accepts(name):
-    assert lab_tests().s3_bucket_name(name)
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["Bad_Bucket", "ab", "a" * 64, "-start", "end-", "a..b", "192.168.1.10", "xn--idn", "my-s3alias", "under_score"],
-)
-def test_bucket_names_s3_rejects(name):
-    assert not lab_tests().s3_bucket_name(name)
-
-
-@pytest.mark.parametrize(
-    "path", ["/var/lib/mlflow", "/srv/jupyter/work", "/opt/mlflow", "/data/lab", "/home/alice/lab"]
-)
-def test_paths_a_lab_may_own(path):
-    assert lab_tests().safe_path(path)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/etc",
-        "/etc/mlflow",
-        "/usr/local/x",
-        "/var/lib/../../etc",
-        "/srv",
-        "/var/lib",
-        "relative",
-        "/opt/x/",
-        "/a b",
-    ],
-)
-def test_paths_a_lab_may_not_own(path):
-    assert not lab_tests().safe_path(path)
-
-
 def test_readme_variable_tables_match_argument_specs():
     import subprocess
     import sys

@@ -14,8 +14,8 @@ short_description: Refuse role variables whose types differ from the role's argu
 description:
   - Reads an entry point of a role's C(meta/argument_specs.yml) and checks each option that is set
     against its C(type) (and C(elements), and the C(options) of list or dict items), strictly; a
-    list must be a list, a dict a dict, a bool a boolean, an int an integer (or a string of digits,
-    as C(-e name=5000) gives), a str or path a string.
+    list must be a list, a dict a dict, a bool a boolean, an int an integer (or a string of ASCII digits,
+    as C(-e name=5000) gives), a float a number, a str or path a string.
   - Also refuses a value outside the option's C(choices), an unknown key in a dict item and a
     missing required key. Fails with one line per wrong variable; does nothing else.
 options:
@@ -37,6 +37,7 @@ EXAMPLES = r"""
 
 import yaml
 from ansible.plugins.action import ActionBase
+from ansible_collections.mlops_vm.lab.plugins.module_utils.kinds import number, whole_number
 
 
 def kind(value) -> str:
@@ -57,8 +58,9 @@ def type_error(value, wanted: str) -> str | None:
     elif wanted == "bool":
         ok, want = isinstance(value, bool), "true or false, unquoted (with -e, as JSON: -e '{\"name\": true}')"
     elif wanted == "int":
-        ok = (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.isdigit())
-        want = "a whole number"
+        ok, want = whole_number(value) is not None, "a whole number (ASCII digits)"
+    elif wanted == "float":
+        ok, want = number(value) is not None, "a number"
     else:
         return None
     return None if ok else f"must be {want}; got {kind(value)}: {value!r}"

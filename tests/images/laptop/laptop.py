@@ -6,6 +6,15 @@
   laptop.py load-model URI MODEL ALIAS         load models:/MODEL@ALIAS and predict five rows
   laptop.py ui URL RUN_ID ARTIFACT OUT.png     the MLflow UI in Chromium: artifact view, download
   laptop.py kernel URL TOKEN CODE              run CODE in a JupyterLab kernel (websocket)
+  laptop.py ui-workflow URL EXPERIMENT MODEL ALIAS DIR
+                                               the MLflow UI in Chromium as the student: the experiment's
+                                               runs, compare two, rename one, tag it, alias the model,
+                                               download an artifact (screenshots in DIR)
+  laptop.py flood URL SECONDS CONNECTIONS USER...
+                                               wrong passwords for each USER on CONNECTIONS connections
+                                               while the student works: the student's answer times
+  laptop.py tls HOST PORT...                   which TLS versions and cipher suites each port accepts
+  laptop.py upload URL SIZE                    log a metric and a SIZE-byte artifact; read them back
 
 The MLflow client is stock: the tests set no MLflow environment variable. The login comes from
 ~/.mlflow/credentials and trust in the class CA from REQUESTS_CA_BUNDLE (for Python) and the
@@ -13,11 +22,14 @@ browser's certificate store, as the handout tells students.
 """
 
 import asyncio
+import collections
 import hashlib
 import json
+import math
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -121,19 +133,19 @@ def load_model(uri: str, name: str, alias: str) -> None:
 def download_button(page):
     """The artifact view's download button: an icon whose only label is its tooltip, found by the
     component id MLflow's UI gives it (3.17's; a UI that renames it fails here, saying so)."""
-    button = page.locator('button[data-component-id$="components_artifactview.tsx_337"]')
-    if not button.count():
-        raise SystemExit("the artifact view has no download button (data-component-id ...artifactview.tsx_337)")
-    return button.first
+    button = page.locator('button[data-component-id$="components_artifactview.tsx_337"]').first
+    try:
+        button.wait_for(timeout=60000)
+    except Exception:  # noqa: BLE001 - the reason is the missing button
+        raise RuntimeError("the artifact view has no download button (component id ...artifactview.tsx_337)") from None
+    return button
 
 
 def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
     import mlflow
     from playwright.sync_api import sync_playwright
 
-    login = dict(
-        line.split(" = ", 1) for line in (Path.home() / ".mlflow/credentials").read_text().splitlines() if " = " in line
-    )
+    user, password = student_login()
     mlflow.set_tracking_uri(url)
     experiment_id = mlflow.get_run(run_id).info.experiment_id
     with sync_playwright() as playwright:
@@ -142,10 +154,7 @@ def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
         page = browser.new_context(
-            http_credentials={
-                "username": login["mlflow_tracking_username"],
-                "password": login["mlflow_tracking_password"],
-            },
+            http_credentials={"username": user, "password": password},
             accept_downloads=True,
             viewport={"width": 1400, "height": 900},
         ).new_page()
@@ -161,6 +170,137 @@ def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
         pending.value.save_as(downloaded)
         browser.close()
     emit(page_shows_text=True, download_identical=downloaded.read_text().strip() == expected, screenshot=screenshot)
+
+
+def ui_workflow(url: str, experiment_name: str, model: str, alias: str, out_dir: str) -> None:
+    """What a student does in the MLflow UI, with real clicks (each change a POST from the browser):
+    the experiment's runs, two compared, the baseline run renamed and tagged, an alias set on the
+    model's first version, the baseline's plot downloaded. Every answer of 400 or more MLflow gives
+    the browser is reported (a refused POST shows in the UI only as "Failed to load ...")."""
+    import mlflow
+    from playwright.sync_api import sync_playwright
+
+    user, password = student_login()
+    mlflow.set_tracking_uri(url)
+    client = mlflow.MlflowClient()
+    experiment_id = client.get_experiment_by_name(experiment_name).experiment_id
+    runs = {run.info.run_name: run for run in client.search_runs([experiment_id])}
+    baseline, grid = runs["baseline"].info.run_id, runs["grid-search"].info.run_id
+    new_name, tag = f"baseline-{alias}", (f"reviewed-{alias}", "yes")
+    refused, done = [], []
+    shots = Path(out_dir)
+    shots.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        context = browser.new_context(
+            http_credentials={"username": user, "password": password},
+            accept_downloads=True,
+            viewport={"width": 1600, "height": 1000},
+        )
+        try:
+            plan = {"experiment_id": experiment_id, "run": baseline, "model": model, "alias": alias}
+            plan |= {"new_name": new_name, "tag": tag}
+            downloaded = ui_steps(context.new_page(), url, plan, refused, done, shots)
+        except Exception as error:  # noqa: BLE001 - say which step failed, with what MLflow refused
+            context.pages[0].screenshot(path=str(shots / "failed.png"))
+            emit(steps=done, refused=refused, error=f"{type(error).__name__}: {str(error).splitlines()[0]}")
+            sys.exit(1)
+        browser.close()
+
+    plot = Path(mlflow.artifacts.download_artifacts(run_id=baseline, artifact_path="predicted_vs_actual.png"))
+    after = client.get_run(baseline)
+    emit(
+        steps=done,
+        refused=refused,
+        renamed=after.info.run_name == new_name,
+        tagged=after.data.tags.get(tag[0]) == tag[1],
+        alias_version=client.get_model_version_by_alias(model, alias).version,
+        download_identical=sha256(downloaded) == sha256(plot),
+        compared=[baseline, grid],
+    )
+
+
+def ui_steps(page, url: str, plan: dict, refused: list, done: list, shots: Path) -> Path:
+    """The clicks of ui_workflow; the downloaded plot."""
+    experiment_id, baseline, model, alias = plan["experiment_id"], plan["run"], plan["model"], plan["alias"]
+    new_name, tag = plan["new_name"], plan["tag"]
+    page.set_default_timeout(120000)  # a loaded 2-core machine: the UI's bundle is large
+    page.on(
+        "response",
+        lambda r: (
+            refused.append(f"{r.status} {r.request.method} {r.url[len(url) :]}")
+            if r.url.startswith(url) and r.status >= 400 and r.status != 401
+            else None
+        ),
+    )
+
+    def step(name: str) -> None:
+        done.append(name)
+        page.screenshot(path=str(shots / f"{len(done):02d}-{name}.png"))
+
+    # The experiment's runs (POST runs/search).
+    page.goto(f"{url}/#/experiments/{experiment_id}/runs", wait_until="load")
+    for name in ("baseline", "grid-search"):
+        page.get_by_role("link", name=name, exact=True).first.wait_for()
+    step("runs-listed")
+
+    # Two runs side by side: tick their rows, Compare.
+    for name in ("baseline", "grid-search"):
+        row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True)).first
+        row.get_by_role("checkbox").first.check()
+    page.get_by_role("button", name="Compare", exact=True).first.click()
+    page.wait_for_url("**/compare-runs**")
+    page.get_by_text("grid-search").first.wait_for()
+    step("runs-compared")
+
+    # The baseline run: rename it (POST runs/update), tag it (POST runs/set-tag).
+    page.goto(f"{url}/#/experiments/{experiment_id}/runs/{baseline}", wait_until="load")
+    page.get_by_role("heading", name="baseline").first.wait_for()
+    page.get_by_test_id("overflow-menu-trigger").first.click()
+    page.get_by_role("menuitem", name="Rename").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_test_id("rename-modal-input").fill(new_name)
+    dialog.get_by_role("button", name="Save").click()
+    dialog.wait_for(state="hidden")
+    page.get_by_role("heading", name=new_name).first.wait_for()
+    step("run-renamed")
+
+    page.get_by_role("button", name="Add tags").first.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("combobox").first.fill(tag[0])
+    page.keyboard.press("Enter")
+    dialog.get_by_role("textbox", name="Value").fill(tag[1])
+    dialog.get_by_role("button", name="Add tag").click()
+    dialog.get_by_role("button", name="Save tags").click()
+    dialog.wait_for(state="hidden")
+    page.get_by_text(tag[0]).first.wait_for()
+    step("run-tagged")
+
+    # The baseline's plot: open it, download it.
+    page.goto(
+        f"{url}/#/experiments/{experiment_id}/runs/{baseline}/artifacts/predicted_vs_actual.png", wait_until="load"
+    )
+    with page.expect_download(timeout=60000) as pending:
+        download_button(page).click()
+    downloaded = Path(tempfile.mkdtemp()) / "download"
+    pending.value.save_as(downloaded)
+    step("artifact-downloaded")
+
+    # The model's first version: a new alias (POST registered-models/alias).
+    page.goto(f"{url}/#/models/{model}/versions/1", wait_until="load")
+    page.locator('button[data-component-id$="aliases_modelversionviewaliaseditor.tsx_37"]').click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("combobox").first.fill(alias)
+    page.keyboard.press("Enter")
+    dialog.get_by_role("button", name="Save aliases").click()
+    dialog.wait_for(state="hidden")
+    page.get_by_title(alias, exact=True).first.wait_for()
+    step("alias-set")
+    return downloaded
 
 
 def kernel(url: str, token: str, code: str) -> None:
@@ -224,6 +364,165 @@ def kernel(url: str, token: str, code: str) -> None:
     emit(output=output)
 
 
+def student_login() -> tuple[str, str]:
+    login = dict(
+        line.split(" = ", 1) for line in (Path.home() / ".mlflow/credentials").read_text().splitlines() if " = " in line
+    )
+    return login["mlflow_tracking_username"], login["mlflow_tracking_password"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def attack(url: str, user: str, connections: int, deadline: float, results) -> None:
+    """CONNECTIONS threads, each on its own connection, sending USER with wrong passwords."""
+    import requests
+
+    statuses = collections.Counter()
+    lock = threading.Lock()
+
+    def connection(number: int) -> None:
+        session = requests.Session()
+        attempt = 0
+        while time.time() < deadline:
+            attempt += 1
+            try:
+                status = session.get(url, auth=(user, f"wrong-{number}-{attempt}"), timeout=60).status_code
+            except requests.RequestException as error:
+                status = type(error).__name__
+            with lock:
+                statuses[status] += 1
+
+    threads = [threading.Thread(target=connection, args=(n,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put((user, dict(statuses)))
+
+
+def flood(url: str, seconds: float, connections: int, users: list[str]) -> None:
+    """The student's answer times alone, then while USERS are flooded with wrong passwords; and how
+    long a refused login takes for each USER (a user that exists or not should not show)."""
+    import multiprocessing
+
+    import requests
+
+    endpoint = f"{url}/api/2.0/mlflow/experiments/search?max_results=1"
+    student = requests.Session()
+    student.auth = student_login()
+
+    def timed(session, **kwargs) -> tuple[float, int]:
+        start = time.monotonic()
+        status = session.get(endpoint, timeout=60, **kwargs).status_code
+        return time.monotonic() - start, status
+
+    quiet = [timed(student) for _ in range(30)]
+    # A refused login, known user or not, before the flood (each on a connection already open).
+    refused = {}
+    for user in users:
+        session = requests.Session()
+        session.get(endpoint, timeout=60)  # no login: answered at once, opens the connection
+        refused[user] = [timed(session, auth=(user, f"not-the-password-{n}")) for n in range(3)]
+
+    results = multiprocessing.Queue()
+    deadline = time.time() + seconds
+    attackers = [
+        multiprocessing.Process(target=attack, args=(endpoint, user, connections, deadline, results)) for user in users
+    ]
+    for process in attackers:
+        process.start()
+    time.sleep(min(2.0, seconds / 4))  # the flood is under way
+    during = []
+    while time.time() < deadline:
+        during.append(timed(student))
+        time.sleep(0.05)
+    attacks = dict(results.get(timeout=120) for _ in attackers)
+    for process in attackers:
+        process.join()
+    emit(
+        quiet_p50_ms=round(percentile([t for t, _ in quiet], 0.5) * 1000),
+        quiet_p95_ms=round(percentile([t for t, _ in quiet], 0.95) * 1000),
+        flood_p50_ms=round(percentile([t for t, _ in during], 0.5) * 1000),
+        flood_p95_ms=round(percentile([t for t, _ in during], 0.95) * 1000),
+        flood_max_ms=round(max(t for t, _ in during) * 1000),
+        student_requests=len(during),
+        student_statuses=sorted({status for _, status in quiet + during}),
+        attacks=attacks,
+        connections=connections * len(users),
+        refused_seconds={user: [round(t, 3) for t, _ in answers] for user, answers in refused.items()},
+        refused_statuses=sorted({status for answers in refused.values() for _, status in answers}),
+    )
+
+
+TLS_CASES = {
+    # name: (version, OpenSSL cipher list for TLS 1.2 and older, or None)
+    "tls13": ("TLSv1_3", None),
+    "tls12_ecdhe_aesgcm": ("TLSv1_2", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"),
+    "tls12_ecdhe_chacha20": ("TLSv1_2", "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"),
+    "tls12_ecdhe_cbc": (
+        "TLSv1_2",
+        "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384"
+        ":ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384",
+    ),
+    "tls12_rsa_key_exchange": ("TLSv1_2", "AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:AES256-SHA"),
+    "tls11": ("TLSv1_1", "ALL"),
+}
+
+
+def tls(host: str, ports: list[str]) -> None:
+    """Which of TLS_CASES each port accepts: the suite the server chose, or null."""
+    import socket
+    import ssl
+
+    accepted = {}
+    for port in ports:
+        accepted[port] = {}
+        for name, (version, ciphers) in TLS_CASES.items():
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the suites, not the certificate
+            context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, version)
+            if ciphers:
+                context.set_ciphers(f"{ciphers}:@SECLEVEL=0")  # let the client offer what the server must refuse
+            try:
+                with (
+                    socket.create_connection((host, int(port)), timeout=10) as raw,
+                    context.wrap_socket(raw, server_hostname=host) as conn,
+                ):
+                    accepted[port][name] = conn.cipher()[0]
+            except (ssl.SSLError, OSError):
+                accepted[port][name] = None
+    emit(accepted=accepted)
+
+
+def upload(uri: str, size: int) -> None:
+    """A run that logs a metric and a SIZE-byte artifact, read back: what a limit refuses, and what not."""
+    import mlflow
+
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_experiment("laptop-limits")
+    with tempfile.TemporaryDirectory(dir=os.environ.get("LAPTOP_SCRATCH")) as tmp, mlflow.start_run() as run:
+        mlflow.log_metric("loss", 0.5)
+        source = Path(tmp) / "blob.bin"
+        with source.open("wb") as out:
+            out.truncate(size)
+        try:
+            mlflow.log_artifact(str(source))
+            error = None
+        except Exception as failure:  # noqa: BLE001 - what the client says is the result
+            error = str(failure)
+    back = mlflow.get_run(run.info.run_id)
+    artifacts = [item.path for item in mlflow.MlflowClient().list_artifacts(run.info.run_id)]
+    emit(
+        run_id=run.info.run_id,
+        uploaded=error is None and "blob.bin" in artifacts,
+        error=error,
+        metric_read_back=back.data.metrics.get("loss") == 0.5,
+    )
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     if command == "scan":
@@ -236,6 +535,14 @@ def main(argv: list[str]) -> None:
         ui(*args)
     elif command == "kernel":
         kernel(*args)
+    elif command == "ui-workflow":
+        ui_workflow(*args)
+    elif command == "flood":
+        flood(args[0], float(args[1]), int(args[2]), args[3:])
+    elif command == "tls":
+        tls(args[0], args[1:])
+    elif command == "upload":
+        upload(args[0], int(args[1]))
     else:
         sys.exit(__doc__)
 

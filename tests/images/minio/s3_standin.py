@@ -15,7 +15,8 @@ One small S3 implementation on the file system, behind each server's command lin
 Every request but health must carry a valid AWS Signature V4 (Authorization header) of a known
 identity, and the identity must be allowed the request's action on its bucket. Objects are
 streamed to and from files (DIR/<bucket>/objects), so large artifacts cost disk, not memory, and
-survive the container. Covered: buckets (list, create, head, delete, location), objects (put,
+survive the container. Presigned URLs (SigV4 query signatures) are accepted too. Covered: buckets
+(list, create, head, delete, location), objects (put,
 get with ranges, head, delete, batch delete, list v1/v2 with prefix, delimiter and pages),
 multipart uploads, user metadata.
 """
@@ -40,7 +41,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from botocore.auth import S3SigV4Auth
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -260,8 +261,47 @@ class SeaweedIdentities:
         raise S3Error(HTTPStatus.NOT_FOUND, "NoSuchKey", "SeaweedFS has no MinIO admin API")
 
 
+def verify_presigned(headers, method: str, raw_path: str, identities) -> Identity:
+    """Check a presigned URL's SigV4 query signature (X-Amz-Signature) and expiry."""
+    path, _, query = raw_path.partition("?")
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    try:
+        access_key, _date, region, service, _term = params["X-Amz-Credential"].split("/")
+        signed, signature = params["X-Amz-SignedHeaders"].split(";"), params["X-Amz-Signature"]
+        expires = time.mktime(time.strptime(params["X-Amz-Date"], "%Y%m%dT%H%M%SZ")) - time.timezone
+        expires += int(params["X-Amz-Expires"])
+    except (KeyError, ValueError) as error:
+        raise S3Error(
+            HTTPStatus.BAD_REQUEST, "AuthorizationQueryParametersError", "A malformed presigned URL."
+        ) from error
+    if time.time() > expires:
+        raise S3Error(HTTPStatus.FORBIDDEN, "AccessDenied", "Request has expired")
+    identity = identities.get(access_key)
+    if identity is None:
+        raise S3Error(
+            HTTPStatus.FORBIDDEN, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records."
+        )
+    unsigned = "&".join(part for part in query.split("&") if not part.startswith("X-Amz-Signature="))
+    request = AWSRequest(
+        method=method,
+        url=f"http://{headers.get('Host', '')}{path}?{unsigned}",
+        headers={name: headers[name] for name in signed if headers.get(name) is not None},
+    )
+    request.context["timestamp"] = params["X-Amz-Date"]
+    auth = S3SigV4QueryAuth(Credentials(access_key, identity.secret), service, region)
+    if auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request) != signature:
+        raise S3Error(
+            HTTPStatus.FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        )
+    return identity
+
+
 def verify_signature(headers, method: str, raw_path: str, identities) -> Identity:
-    """Check the request's AWS SigV4 Authorization header; return the identity it proves."""
+    """Check the request's AWS SigV4 Authorization header (or presigned URL); return the identity it proves."""
+    if "X-Amz-Signature=" in raw_path.partition("?")[2]:
+        return verify_presigned(headers, method, raw_path, identities)
     header = headers.get("Authorization", "")
     if not header.startswith("AWS4-HMAC-SHA256 "):
         raise S3Error(HTTPStatus.FORBIDDEN, "AccessDenied", "Access Denied (anonymous or unsupported signature).")

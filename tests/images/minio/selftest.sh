@@ -46,6 +46,17 @@ parts = [{"PartNumber": n, "ETag": s3.upload_part(Bucket="self-test", Key="big.b
 s3.complete_multipart_upload(Bucket="self-test", Key="big.bin", UploadId=upload, MultipartUpload={"Parts": parts})
 assert s3.get_object(Bucket="self-test", Key="big.bin", Range="bytes=5242879-5242880")["Body"].read() == b"\x01\x02"'
 s3 selftest wrong-secret 'refused(s3.list_buckets, "SignatureDoesNotMatch")'
+# A presigned URL (SigV4 query signature) downloads without a login; a tampered one is refused.
+s3 selftest selftest-secret '
+import urllib.request, urllib.error, botocore.config
+signer = botocore.session.get_session().create_client("s3", endpoint_url="http://127.0.0.1:9000", region_name="us-east-1",
+    aws_access_key_id=sys.argv[1], aws_secret_access_key=sys.argv[2], config=botocore.config.Config(signature_version="s3v4"))
+url = signer.generate_presigned_url("get_object", Params={"Bucket": "self-test", "Key": "a/b.txt"}, ExpiresIn=60)
+assert urllib.request.urlopen(url).read() == b"hello"
+try:
+    urllib.request.urlopen(url.replace("a/b.txt", "big.bin")); sys.exit("a URL signed for another key was accepted")
+except urllib.error.HTTPError as error:
+    assert error.code == 403, error'
 # A user limited to one bucket, made with mc as the s3 role does (login in MC_HOST_local, secrets on stdin).
 policy='{"Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::self-test"]},
   {"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":["arn:aws:s3:::self-test/*"]}]}'
