@@ -46,7 +46,8 @@ wait
 
 echo
 cat "$results"/*
-passed=$(grep -c ' passed ' "$results"/* | awk -F: '{s += $2} END {print s + 0}')
-failed=$(grep -c ' FAILED ' "$results"/* | awk -F: '{s += $2} END {print s + 0}')
+# One line per scenario (grep -c over several files would print per file, over one without a name).
+passed=$(cat "$results"/* | grep -c ' passed ')
+failed=$(cat "$results"/* | grep -c ' FAILED ')
 echo "scenarios: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
