@@ -34,6 +34,7 @@ CASES = {
     "unix_user": (["mlflow", "mlflow-models"], ["root", "www-data", "Mlflow", "a b", "mlflow\n"]),
     "unit_name": (["mlflow_serv", "a.b-c"], ["a b", "x.service", "a\nExecStart=/bin/sh", ""]),
     "container_name": (["postgres", "a_b.c-d"], ["-a", "a b", "a\n", "a" * 64]),
+    "query_parameter": (["token", "X-Amz-Signature"], ["", "a b", "token=", "a\n", "a" * 65]),
     "pg_identifier": (["mlflow", "mlflow_auth"], ["Mlflow", "1a", "a-b", "a\n", "a" * 64]),
     "mlflow_alias": (["champion", "v2-candidate"], ["v2", "V10", "a b", "a\n"]),
     "release": (["3.17.2"], ["3.17", "3.17.2\n", "v3.17.2"]),

@@ -32,13 +32,12 @@ _raw:
   elements: str
 """
 
-import contextlib
 import datetime
 import os
-import tempfile
 
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
+from ansible_collections.mlops_vm.lab.plugins.module_utils.credentials import create_once, host_dir
 
 FILE = "backup_age_identity"
 CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -104,25 +103,15 @@ def create_identity(path: str):
     identity = bech32_encode("age-secret-key-", key.private_bytes_raw()).upper()
     public = bech32_encode("age", key.public_key().public_bytes_raw())
     created = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".new-")  # mode 0600
-    try:
-        with os.fdopen(fd, "w") as new:
-            new.write(f"# created: {created}\n# public key: {public}\n{identity}\n")
-        with contextlib.suppress(FileExistsError):  # another process created it first: keep theirs
-            os.link(tmp, path)  # atomic
-    finally:
-        os.unlink(tmp)
+    create_once(path, f"# created: {created}\n# public key: {public}\n{identity}\n")
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        variables = variables or {}
-        host = self.get_option("host") or variables.get("inventory_hostname")
-        base = variables.get("mlops_credentials_dir")
-        base = self._templar.template(base) if base else os.path.join(variables.get("playbook_dir", "."), "credentials")
-        path = os.path.join(base, host, FILE)
+        host = self.get_option("host") or (variables or {}).get("inventory_hostname")
+        directory = host_dir(self._templar, variables or {}, host)
+        path = os.path.join(directory, FILE)
         results = []
         for term in terms:
             if term not in ("recipient", "identity"):

@@ -37,29 +37,20 @@ _raw:
   elements: str
 """
 
-import contextlib
 import os
 import secrets
 import string
-import tempfile
 
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
+from ansible_collections.mlops_vm.lab.plugins.module_utils.credentials import create_once, host_dir
 
 ALPHABET = string.ascii_letters + string.digits
 
 
 def read_or_create(path: str, length: int) -> str:
     if not os.path.exists(path):
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".new-")  # mode 0600
-        try:
-            with os.fdopen(fd, "w") as new:
-                new.write("".join(secrets.choice(ALPHABET) for _ in range(length)) + "\n")
-            with contextlib.suppress(FileExistsError):  # another process created it first: read theirs
-                os.link(tmp, path)  # atomic
-        finally:
-            os.unlink(tmp)
+        create_once(path, "".join(secrets.choice(ALPHABET) for _ in range(length)) + "\n")
     with open(path) as stored:
         value = stored.read().rstrip("\n")
     if not value:
@@ -70,8 +61,5 @@ def read_or_create(path: str, length: int) -> str:
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        variables = variables or {}
-        host = self.get_option("host") or variables.get("inventory_hostname")
-        base = variables.get("mlops_credentials_dir")
-        base = self._templar.template(base) if base else os.path.join(variables.get("playbook_dir", "."), "credentials")
-        return [read_or_create(os.path.join(base, host, name), self.get_option("length")) for name in terms]
+        directory = host_dir(self._templar, variables or {}, self.get_option("host"))
+        return [read_or_create(os.path.join(directory, name), self.get_option("length")) for name in terms]

@@ -253,6 +253,11 @@ def container_name(value) -> bool:
     return _match(re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}"), value)
 
 
+def query_parameter(value) -> bool:
+    """A URL query parameter's name as the proxy matches it (letters, digits, _ -)."""
+    return _match(re.compile(r"[A-Za-z0-9_-]{1,64}"), value)
+
+
 def pg_identifier(value) -> bool:
     """A lower-case PostgreSQL identifier that needs no quoting (at most 63 bytes)."""
     return _match(re.compile(r"[a-z_][a-z0-9_]{0,62}"), value)
@@ -449,6 +454,7 @@ KINDS = {
     "unix_user": (unix_user, "a user name of the lab's own (lower-case letters, digits, _ -), not a system account"),
     "unit_name": (unit_name, "a systemd unit name without .service (letters, digits, _ . -)"),
     "container_name": (container_name, "a container name (letters, digits, _ . -, at most 63)"),
+    "query_parameter": (query_parameter, "a URL query parameter's name (letters, digits, _ -)"),
     "pg_identifier": (pg_identifier, "a lower-case identifier (letters, digits, _; at most 63)"),
     "mlflow_alias": (
         mlflow_alias,

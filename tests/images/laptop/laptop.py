@@ -141,23 +141,26 @@ def download_button(page):
     return button
 
 
+def student_browser(playwright, viewport: dict):
+    """Chromium as the student: their login sent to the lab, downloads kept."""
+    user, password = student_login()
+    browser = playwright.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    )
+    return browser.new_context(
+        http_credentials={"username": user, "password": password}, accept_downloads=True, viewport=viewport
+    )
+
+
 def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
     import mlflow
     from playwright.sync_api import sync_playwright
 
-    user, password = student_login()
     mlflow.set_tracking_uri(url)
     experiment_id = mlflow.get_run(run_id).info.experiment_id
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        page = browser.new_context(
-            http_credentials={"username": user, "password": password},
-            accept_downloads=True,
-            viewport={"width": 1400, "height": 900},
-        ).new_page()
+        page = student_browser(playwright, {"width": 1400, "height": 900}).new_page()
         page.set_default_timeout(120000)  # a loaded 2-core machine: the UI's bundle is large
         # Not "networkidle": the UI keeps polling, so the network may never go idle.
         page.goto(f"{url}/#/experiments/{experiment_id}/runs/{run_id}/artifacts/{artifact}", wait_until="load")
@@ -168,7 +171,7 @@ def ui(url: str, run_id: str, artifact: str, screenshot: str) -> None:
             download_button(page).click()
         downloaded = Path(tempfile.mkdtemp()) / "download"
         pending.value.save_as(downloaded)
-        browser.close()
+        page.context.browser.close()
     emit(page_shows_text=True, download_identical=downloaded.read_text().strip() == expected, screenshot=screenshot)
 
 
@@ -180,7 +183,6 @@ def ui_workflow(url: str, experiment_name: str, model: str, alias: str, out_dir:
     import mlflow
     from playwright.sync_api import sync_playwright
 
-    user, password = student_login()
     mlflow.set_tracking_uri(url)
     client = mlflow.MlflowClient()
     experiment_id = client.get_experiment_by_name(experiment_name).experiment_id
@@ -192,15 +194,7 @@ def ui_workflow(url: str, experiment_name: str, model: str, alias: str, out_dir:
     shots.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        context = browser.new_context(
-            http_credentials={"username": user, "password": password},
-            accept_downloads=True,
-            viewport={"width": 1600, "height": 1000},
-        )
+        context = student_browser(playwright, {"width": 1600, "height": 1000})
         try:
             plan = {"experiment_id": experiment_id, "run": baseline, "model": model, "alias": alias}
             plan |= {"new_name": new_name, "tag": tag}
@@ -209,7 +203,7 @@ def ui_workflow(url: str, experiment_name: str, model: str, alias: str, out_dir:
             context.pages[0].screenshot(path=str(shots / "failed.png"))
             emit(steps=done, refused=refused, error=f"{type(error).__name__}: {str(error).splitlines()[0]}")
             sys.exit(1)
-        browser.close()
+        context.browser.close()
 
     plot = Path(mlflow.artifacts.download_artifacts(run_id=baseline, artifact_path="predicted_vs_actual.png"))
     after = client.get_run(baseline)

@@ -261,6 +261,28 @@ class SeaweedIdentities:
         raise S3Error(HTTPStatus.NOT_FOUND, "NoSuchKey", "SeaweedFS has no MinIO admin API")
 
 
+def signer_of(auth_class, identities, scope, signature: str, request, timestamp: str) -> Identity:
+    """The identity whose secret signs REQUEST (as AUTH_CLASS computes it) to SIGNATURE.
+
+    SCOPE: (access key, region, service) from the credential. Unknown keys and wrong signatures
+    get S3's own errors."""
+    access_key, region, service = scope
+    identity = identities.get(access_key)
+    if identity is None:
+        raise S3Error(
+            HTTPStatus.FORBIDDEN, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records."
+        )
+    request.context["timestamp"] = timestamp
+    auth = auth_class(Credentials(access_key, identity.secret), service, region)
+    if auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request) != signature:
+        raise S3Error(
+            HTTPStatus.FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        )
+    return identity
+
+
 def verify_presigned(headers, method: str, raw_path: str, identities) -> Identity:
     """Check a presigned URL's SigV4 query signature (X-Amz-Signature) and expiry."""
     path, _, query = raw_path.partition("?")
@@ -276,26 +298,19 @@ def verify_presigned(headers, method: str, raw_path: str, identities) -> Identit
         ) from error
     if time.time() > expires:
         raise S3Error(HTTPStatus.FORBIDDEN, "AccessDenied", "Request has expired")
-    identity = identities.get(access_key)
-    if identity is None:
-        raise S3Error(
-            HTTPStatus.FORBIDDEN, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records."
-        )
     unsigned = "&".join(part for part in query.split("&") if not part.startswith("X-Amz-Signature="))
-    request = AWSRequest(
-        method=method,
-        url=f"http://{headers.get('Host', '')}{path}?{unsigned}",
-        headers={name: headers[name] for name in signed if headers.get(name) is not None},
+    return signer_of(
+        S3SigV4QueryAuth,
+        identities,
+        (access_key, region, service),
+        signature,
+        AWSRequest(
+            method=method,
+            url=f"http://{headers.get('Host', '')}{path}?{unsigned}",
+            headers={name: headers[name] for name in signed if headers.get(name) is not None},
+        ),
+        params["X-Amz-Date"],
     )
-    request.context["timestamp"] = params["X-Amz-Date"]
-    auth = S3SigV4QueryAuth(Credentials(access_key, identity.secret), service, region)
-    if auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request) != signature:
-        raise S3Error(
-            HTTPStatus.FORBIDDEN,
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided.",
-        )
-    return identity
 
 
 def verify_signature(headers, method: str, raw_path: str, identities) -> Identity:
@@ -314,25 +329,18 @@ def verify_signature(headers, method: str, raw_path: str, identities) -> Identit
         raise S3Error(
             HTTPStatus.BAD_REQUEST, "AuthorizationHeaderMalformed", "The authorization header is malformed."
         ) from error
-    identity = identities.get(access_key)
-    if identity is None:
-        raise S3Error(
-            HTTPStatus.FORBIDDEN, "InvalidAccessKeyId", "The Access Key Id you provided does not exist in our records."
-        )
-    request = AWSRequest(
-        method=method,
-        url=f"http://{headers.get('Host', '')}{raw_path}",
-        headers={name: headers[name] for name in signed if headers.get(name) is not None},
+    return signer_of(
+        S3SigV4Auth,
+        identities,
+        (access_key, region, service),
+        signature,
+        AWSRequest(
+            method=method,
+            url=f"http://{headers.get('Host', '')}{raw_path}",
+            headers={name: headers[name] for name in signed if headers.get(name) is not None},
+        ),
+        headers.get("x-amz-date", ""),
     )
-    request.context["timestamp"] = headers.get("x-amz-date", "")
-    auth = S3SigV4Auth(Credentials(access_key, identity.secret), service, region)
-    if auth.signature(auth.string_to_sign(request, auth.canonical_request(request)), request) != signature:
-        raise S3Error(
-            HTTPStatus.FORBIDDEN,
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided.",
-        )
-    return identity
 
 
 # --- Buckets and objects on disk -------------------------------------------------------------
