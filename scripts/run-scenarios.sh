@@ -21,17 +21,36 @@ mkdir -p .cache/logs
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
+stage_times() { # copy Molecule's output through; write "create 40 s, prepare ..." to file $1
+  local line plain stage="" began=0 times=""
+  shopt -s extglob
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    [[ $line == *➜* ]] || continue
+    plain=${line//$'\e['*([0-9;])m/}  # without colours
+    # Molecule's stage lines: "<scenario> ➜ converge: Executing" ... "converge: Executed: Successful".
+    if [[ $plain =~ ➜\ ([a-z_]+):\ Executing ]]; then
+      stage=${BASH_REMATCH[1]} began=$EPOCHSECONDS
+    elif [[ -n $stage && $plain == *"➜ $stage: Executed"* ]]; then
+      times+="${times:+, }$stage $(( EPOCHSECONDS - began )) s" stage=""
+      echo "$times" > "$1"
+    fi
+  done
+}
+
 run_one() { # run_one SCENARIO: molecule test, its result line in $results/SCENARIO
   local scenario=$1 start result log=".cache/logs/molecule-$1.log"
   start=$(date +%s)
   # A scenario's VM names are fixed: one run of each scenario at a time on this Docker engine,
   # whichever checkout starts it.
-  if flock "/tmp/mlops-vm-scenario-$scenario.lock" "$molecule" test -s "$scenario" >"$log" 2>&1; then
+  if flock "/tmp/mlops-vm-scenario-$scenario.lock" "$molecule" test -s "$scenario" 2>&1 \
+      | stage_times "$results/$scenario.stages" >"$log"; then
     result=passed
   else
     result=FAILED
   fi
-  printf '%-12s %-7s %4d s\n' "$scenario" "$result" $(( $(date +%s) - start )) > "$results/$scenario"
+  printf '%-12s %-7s %4d s  (%s)\n' "$scenario" "$result" $(( $(date +%s) - start )) \
+    "$(cat "$results/$scenario.stages" 2>/dev/null)" > "$results/$scenario"
   echo "=== $(cat "$results/$scenario") (log: $log)"
   [ "$result" = passed ] || tail -80 "$log"
 }
@@ -45,9 +64,9 @@ done
 wait
 
 echo
-cat "$results"/*
-# One line per scenario (grep -c over several files would print per file, over one without a name).
-passed=$(cat "$results"/* | grep -c ' passed ')
-failed=$(cat "$results"/* | grep -c ' FAILED ')
+results_lines=$(find "$results" -type f ! -name '*.stages' -exec cat {} +)
+echo "$results_lines"
+passed=$(grep -c ' passed ' <<<"$results_lines")
+failed=$(grep -c ' FAILED ' <<<"$results_lines")
 echo "scenarios: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

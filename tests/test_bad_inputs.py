@@ -74,6 +74,16 @@ CASES = [
         {"docker_image_archives": [{"name": "x:1", "archive": "/nonexistent/x.tar"}]},
         ["docker_image_archives", "/nonexistent/x.tar"],
     ),
+    (
+        "docker-vm-archive-missing",
+        {"docker_image_archives": [{"name": "x:1", "vm_archive": "/nonexistent/on-vm.tar"}]},
+        ["docker_image_archives", "/nonexistent/on-vm.tar", "not on the VM"],
+    ),
+    (
+        "docker-archive-no-path",
+        {"docker_image_archives": [{"name": "x:1"}]},
+        ["docker_image_archives", "x:1", "exactly one of archive"],
+    ),
     ("apt-proxy-ftp", {"base_apt_proxy": "ftp://10.0.0.5:3142"}, ["base_apt_proxy"]),
     ("ca-certificate-missing", {"base_ca_certificates": ["/nonexistent/ca.pem"]}, ["base_ca_certificates"]),
     (
