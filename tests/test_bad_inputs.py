@@ -138,6 +138,11 @@ CASES = [
     ("jupyter-port-set", {"jupyter_port": 9999}, ["jupyter_port", "mlops_jupyter_port"]),
     ("proxy-certificate-without-key", {"proxy_certificate": str(ROOT / "README.md")}, ["proxy_certificate"]),
     ("proxy-certificate-days", {"proxy_certificate_days": 1000}, ["proxy_certificate_days"]),
+    ("ca-permitted-wildcard", {"proxy_ca_permitted_names": ["*.example.org"]}, ["proxy_ca_permitted_names"]),
+    ("jupyter-pids-limit-tiny", {"jupyter_pids_limit": 10}, ["jupyter_pids_limit"]),
+    ("jupyter-cpus-negative", {"jupyter_cpus": -1}, ["jupyter_cpus"]),
+    ("journal-size-lower-case", {"base_journal_max_use": "500m"}, ["base_journal_max_use"]),
+    ("notebooks-internet-string", {"mlops_notebooks_internet": "no"}, ["mlops_notebooks_internet"]),
     (
         "console-port-is-jupyter-port",
         {"mlops_minio_console_public": True, "mlops_minio_console_port": 8888},

@@ -19,6 +19,11 @@ CASES = {
     "ipv4": (["127.0.0.1", "10.0.0.10"], ["::1", "10.0.0", "10.0.0.1\n", "010.0.0.1", "a"]),
     "ipv4_source": (["10.0.0.0/8", "192.0.2.7"], ["10.0.0.0/33", "example.org", "10.0.0.1\n"]),
     "host_name": (["vm.example.org", "10.0.0.1", "localhost"], ["a b", "-a", "a_b", "vm\n", "a" * 64]),
+    "interface_name": (["mlops-notebooks", "br0", "a_b.c"], ["", "a" * 16, "a b", "br0\n", "a/b", ".."]),
+    "name_constraint": (
+        ["vm.example.org", ".example.org", "10.0.0.5", "10.0.0.0/16"],
+        ["", "a b", "10.0.0.0/33", "*.example.org", "vm\n", "10.0.0.1\n"],
+    ),
     "s3_bucket_name": (
         ["mlflows3", "my-bucket.v2", "abc", "a" * 63],
         ["Bad_Bucket", "ab", "a" * 64, "-start", "end-", "a..b", "192.168.1.10", "xn--idn", "my-s3alias", "mlflows3\n"],
@@ -66,6 +71,7 @@ CASES = {
     "docker_size": (["10m", "1g", "500k"], ["10 MB", "10m\n", "0m", "10M\n", "m"]),
     "docker_memory": (["6m", "512m", "2g"], ["4m", "1k", "512m\n", "half"]),
     "systemd_memory": (["1536M", "2G", "1024M"], ["512M", "lots", "1536M\n", "1536m\n"]),
+    "systemd_size": (["500M", "1G", "64K"], ["500m", "0M", "1 G", "500M\n", "M", ""]),
     "mlflow_duration": (["30d", "12h", "1d12h", "90m", "0s", "1.5d"], ["", "30 days", "1.2.3d", "30d\n", "d"]),
     "x509_name": (["mlops-vm class CA"], ["", "x" * 65, "a\nb", " padded "]),
     "safe_path": (

@@ -205,6 +205,20 @@ def host_name(value) -> bool:
     return _match(_HOST, value)
 
 
+def interface_name(value) -> bool:
+    """A Linux network interface name (a Docker bridge's, named in firewall rules): 1-15 letters,
+    digits, _ . -."""
+    return _match(re.compile(r"[A-Za-z0-9_.-]{1,15}"), value) and value not in (".", "..")
+
+
+def name_constraint(value) -> bool:
+    """What an X.509 name constraint may permit: a DNS name (with its subdomains), .name (its
+    subdomains only), or an IPv4 address or network."""
+    if _text(value) and re.fullmatch(r"[0-9./]+", value):
+        return ipv4_source(value)
+    return host_name(value.removeprefix(".") if _text(value) else value)
+
+
 def s3_bucket_name(value) -> bool:
     return _match(_BUCKET, value)
 
@@ -355,6 +369,12 @@ def systemd_memory(value) -> bool:
     return n is not None and n >= 1024**3
 
 
+def systemd_size(value) -> bool:
+    """A size as systemd's settings read it (journald's SystemMaxUse): digits and K, M, G or T,
+    upper-case (systemd takes no lower-case unit)."""
+    return _match(re.compile(r"[0-9]+[KMGT]"), value) and int(value[:-1]) > 0
+
+
 def mlflow_duration(value) -> bool:
     """An age as `mlflow gc --older-than` parses it: 30d, 12h, 1d12h, 90m, 0s."""
     found = _text(value) and value and _MLFLOW_DURATION.fullmatch(value)
@@ -423,6 +443,11 @@ KINDS = {
         "a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens; a letter or digit at each end;"
         " no '..'; not an IP address)",
     ),
+    "interface_name": (interface_name, "a network interface name (1-15 letters, digits, _ . -)"),
+    "name_constraint": (
+        name_constraint,
+        "a DNS name (.example.org for its subdomains only) or an IPv4 address or network",
+    ),
     "s3_key_prefix": (s3_key_prefix, "letters, digits, . _ - in /-separated parts, at most 256 characters"),
     "login_name": (login_name, "a login name (letters, digits, . _ @ -, at most 64, a letter or digit first)"),
     "s3_access_key": (s3_access_key, "an S3 login of 3-128 letters, digits, . _ - (a letter or digit first)"),
@@ -457,6 +482,7 @@ KINDS = {
     "docker_size": (docker_size, "a size like 10m (digits and k, m or g)"),
     "docker_memory": (docker_memory, "a memory size like 512m or 2g, at least 6m (Docker's minimum)"),
     "systemd_memory": (systemd_memory, "a memory size like 1536M, at least 1G (MLflow holds about 700 MB idle)"),
+    "systemd_size": (systemd_size, "a size like 500M or 1G (digits and K, M, G or T, upper-case)"),
     "mlflow_duration": (mlflow_duration, "an age like 30d, 12h, 1d12h or 90m (as mlflow gc reads it)"),
     "x509_name": (x509_name, "1-64 printable characters (a certificate's common name)"),
     "safe_path": (safe_path, "an absolute path of the lab's own, not a system directory or inside one"),

@@ -5,7 +5,8 @@
 ``https_url``, ``web_url``, ``apt_proxy``, ``s3_url``, ``email``, ``fingerprint``, ``secret``,
 ``requirement``, ``apt_package``, ``image``, ``docker_size``, ``docker_memory``,
 ``systemd_memory``, ``mlflow_duration``, ``x509_name``, ``safe_path``, ``volume``,
-``pem_certificate``, ``pem_private_key``, ``password``, ``origin``, ``byte_size``, ``absolute_path``;
+``pem_certificate``, ``pem_private_key``, ``password``, ``origin``, ``byte_size``, ``absolute_path``,
+``interface_name``, ``name_constraint``, ``systemd_size``;
 each checks the whole value against what its consumer
 accepts. The ``mlops_vm.lab.problems`` filter applies the same checks to a table of variables.
 """
