@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || { echo "usage: $0 NAME..." >&2; exit 2; }
-json=$(python3 -c 'import json, sys; print(json.dumps({"test_vms": [{"name": n, "distro": sys.argv[1]} for n in sys.argv[2:]]}))' \
-  "${DISTRO:-debian12}" "$@")
+# Each sees the stand-ins' archives read-only at /srv/mlops-test-images, as Molecule's VMs do.
+json=$(python3 -c 'import json, sys; print(json.dumps({"test_vms": [{"name": n, "distro": sys.argv[1], "image_store": sys.argv[2]}
+                                                                  for n in sys.argv[3:]]}))' \
+  "${DISTRO:-debian12}" "$PWD/.cache/images/archives" "$@")
 # The controller's venv runs the modules (interpreter discovery may find an unusable shim).
 .venv/bin/ansible-playbook -i localhost, -c local -e ansible_python_interpreter="$PWD/.venv/bin/python" \
   molecule/shared/start-vms.yml -e "$json" >/dev/null

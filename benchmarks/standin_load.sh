@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# What a test VM pays to get the stand-in images (postgres, minio, jupyter: the archives from
+# `make images`), both ways the docker role offers (docker_image_archives):
+#   archive     copied from the controller into the VM, loaded, removed (a real classroom's way)
+#   vm_archive  loaded in place from the read-only mount every test VM has (/srv/mlops-test-images)
+# One fresh test VM with Docker (the docker role), then each way timed with the images removed
+# in between. Prints the wall time of each (and JSON with them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
+VM=${VM:-bench-standins}
+work=$(mktemp -d /tmp/mlops-bench-standins.XXXX)
+trap 'docker rm -f -v "$VM" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+log() { printf 'standin_load: %s\n' "$*" >&2; }
+
+log "starting $VM and installing Docker in it (the docker role)"
+scripts/start-test-vm.sh "$VM"
+cat > "$work/inventory.yml" <<YAML
+all:
+  hosts:
+    $VM: {ansible_connection: community.docker.docker, ansible_python_interpreter: /usr/bin/python3}
+  vars:
+    base_ca_certificates: [/etc/ssl/certs/ca-certificates.crt]
+YAML
+cat > "$work/load.yml" <<'YAML'
+- name: The docker role, with the stand-ins' archives one way or the other
+  hosts: all
+  gather_facts: true
+  vars:
+    names: [postgres, minio, jupyter]
+    docker_image_archives: >-
+      {{ names | map('regex_replace', '^(.*)$', '{"name": "mlops-test/\1:latest", "' ~ way ~ '": "' ~ where ~ '/\1.tar"}')
+         | map('from_json') | list }}
+  roles: [mlops_vm.lab.docker]
+YAML
+ansible-playbook -i "$work/inventory.yml" "$work/load.yml" -e way=archive -e where=/nonexistent \
+  -e '{"names": []}' > "$work/install.log" 2>&1 || { tail -30 "$work/install.log" >&2; exit 1; }
+
+timed() { # timed WAY WHERE: seconds for the role's run that loads the three images that way
+  docker exec "$VM" sh -c 'docker rmi -f mlops-test/postgres:latest mlops-test/minio:latest mlops-test/jupyter:latest >/dev/null 2>&1; true'
+  local t0 t1
+  t0=$(date +%s.%N)
+  ansible-playbook -i "$work/inventory.yml" "$work/load.yml" -e "way=$1" -e "where=$2" > "$work/$1.log" 2>&1 \
+    || { tail -30 "$work/$1.log" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  grep -q "changed: \[$VM\] => (item=mlops-test/jupyter:latest)" "$work/$1.log" || { echo "no load in $1.log" >&2; exit 1; }
+  python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$t0" "$t1"
+}
+log "loading the stand-ins copied from the controller (archive)"
+copied=$(timed archive "$PWD/.cache/images/archives")
+log "loading the stand-ins in place (vm_archive)"
+in_place=$(timed vm_archive /srv/mlops-test-images)
+bytes=$(cat .cache/images/archives/{postgres,minio,jupyter}.tar | wc -c)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "stand-in images into one test VM ($(( bytes / 1048576 )) MB of archives), the docker role's run:"
+echo "  copied from the controller, then loaded (archive): ${copied} s"
+echo "  loaded in place from the read-only mount (vm_archive): ${in_place} s"
+echo "  load average at the end: $load"
+echo "{\"archive_mb\": $(( bytes / 1048576 )), \"archive_s\": $copied, \"vm_archive_s\": $in_place, \"load\": \"$load\"}"
