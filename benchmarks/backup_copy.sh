@@ -70,7 +70,9 @@ tar=$(find "$work/backups/$VM" -name '*.tar' -printf '%s\n' | head -1)
 # The same bytes by plain sftp with the same key, right after: what the network and disks allow.
 log "the same size by plain sftp, for comparison"
 docker exec "$VM" bash -c "head -c $tar /dev/urandom > /home/operator/same-size && chown operator /home/operator/same-size"
-address=$(docker exec "$VM" hostname -I | cut -d' ' -f1)
+# The address the playbook reached over SSH (the VM's own bridges come first in hostname -I).
+address=$(python3 -c 'import sys, yaml; print(next(h["ansible_host"] for h in yaml.safe_load(open(sys.argv[1]))["all"]["hosts"].values()))' \
+  "$work/ssh/inventory.yml")
 t0=$(date +%s.%N)
 sftp -q -i "$work/ssh/id_ed25519" -o UserKnownHostsFile="$work/ssh/known_hosts" -o StrictHostKeyChecking=accept-new \
   "operator@$address:/home/operator/same-size" "$work/same-size" >/dev/null
