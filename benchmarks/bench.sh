@@ -57,6 +57,9 @@ PY
 }
 start_vms() { vms+=("$@"); scripts/start-test-vm.sh "$@"; }
 on_vm() { docker exec -i "$1" bash -c "$2"; }
+# The VM's address on the test network (its certificate's name); inside, hostname -I lists the
+# VM's own Docker bridges first.
+vm_address() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$1" | cut -d' ' -f1; }
 vm_anon_mb() { # The anonymous memory of a VM's cgroup (v1: total_rss, v2: anon), in MB.
   local id stat
   id=$(docker inspect -f '{{.Id}}' "$1")
@@ -156,7 +159,7 @@ if section load; then
     --default-artifact-root /var/lib/course/mlruns --host 127.0.0.1 --port 5600 >/dev/null"
   on_vm "$vm" "for i in \$(seq 90); do curl -fs http://127.0.0.1:5600/health >/dev/null && exit 0; sleep 2; done; exit 1"
   # The lab as students reach it: HTTPS at the VM's address (its certificate's name).
-  vm_ip=$(on_vm "$vm" "hostname -I | cut -d' ' -f1")
+  vm_ip=$(vm_address "$vm")
   : > "$work/load.jsonl"
   for round in $(seq 1 "$ROUNDS"); do
     for threads in 8 32; do
@@ -184,7 +187,7 @@ fi
 if section artifacts; then
   log "artifacts"
   [ -s "$work/student-credentials" ] || { log "artifacts: needs the load section's login"; exit 1; }
-  vm_ip=$(on_vm "$vm" "hostname -I | cut -d' ' -f1")
+  vm_ip=$(vm_address "$vm")
   docker cp benchmarks/artifacts.py "$vm:/root/artifacts.py"
   docker cp molecule/shared/files/sample_rss.py "$vm:/root/sample_rss.py"
   on_vm "$vm" "rm -f /root/rss.json*; (python3 /root/sample_rss.py mlflow_serv /root/rss.json 900 &) ; sleep 1"
