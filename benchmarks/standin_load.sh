@@ -23,24 +23,23 @@ all:
     base_ca_certificates: [/etc/ssl/certs/ca-certificates.crt]
 YAML
 cat > "$work/load.yml" <<'YAML'
-- name: The docker role, with the stand-ins' archives one way or the other
+- name: The docker role, with the stand-ins' archives one way or the other (docker_image_archives from -e)
   hosts: all
   gather_facts: true
-  vars:
-    names: [postgres, minio, jupyter]
-    docker_image_archives: >-
-      {{ names | map('regex_replace', '^(.*)$', '{"name": "mlops-test/\1:latest", "' ~ way ~ '": "' ~ where ~ '/\1.tar"}')
-         | map('from_json') | list }}
   roles: [mlops_vm.lab.docker]
 YAML
-ansible-playbook -i "$work/inventory.yml" "$work/load.yml" -e way=archive -e where=/nonexistent \
-  -e '{"names": []}' > "$work/install.log" 2>&1 || { tail -30 "$work/install.log" >&2; exit 1; }
+archives() { # archives KEY DIR: docker_image_archives as JSON, each stand-in's archive under KEY
+  python3 -c 'import json, sys; print(json.dumps({"docker_image_archives": [
+      {"name": f"mlops-test/{n}:latest", sys.argv[1]: f"{sys.argv[2]}/{n}.tar"} for n in sys.argv[3:]]}))' "$@"
+}
+ansible-playbook -i "$work/inventory.yml" "$work/load.yml" > "$work/install.log" 2>&1 \
+  || { tail -30 "$work/install.log" >&2; exit 1; }
 
 timed() { # timed WAY WHERE: seconds for the role's run that loads the three images that way
   docker exec "$VM" sh -c 'docker rmi -f mlops-test/postgres:latest mlops-test/minio:latest mlops-test/jupyter:latest >/dev/null 2>&1; true'
   local t0 t1
   t0=$(date +%s.%N)
-  ansible-playbook -i "$work/inventory.yml" "$work/load.yml" -e "way=$1" -e "where=$2" > "$work/$1.log" 2>&1 \
+  ansible-playbook -i "$work/inventory.yml" "$work/load.yml" -e "$(archives "$1" "$2" postgres minio jupyter)" > "$work/$1.log" 2>&1 \
     || { tail -30 "$work/$1.log" >&2; exit 1; }
   t1=$(date +%s.%N)
   grep -q "changed: \[$VM\] => (item=mlops-test/jupyter:latest)" "$work/$1.log" || { echo "no load in $1.log" >&2; exit 1; }
