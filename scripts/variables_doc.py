@@ -1,10 +1,17 @@
-"""Render the README's variable tables from each role's meta/argument_specs.yml and defaults.
+"""Render the README's variable tables and group_vars/all.yml from the argument specs and defaults.
 
 python scripts/variables_doc.py          rewrite the tables in README.md (between the markers)
-python scripts/variables_doc.py --check  exit 1 if README.md is out of date (tests/ runs this)
+                                         and group_vars/all.yml
+python scripts/variables_doc.py --check  exit 1 if either is out of date (tests/ runs this)
+
+The lab's settings (mlops_*) come from playbooks/vars/lab_argument_specs.yml and roles/mlops's
+defaults; each role's from its meta/argument_specs.yml and defaults. group_vars/all.yml lists
+every setting a deployment may set, at its default and commented out; it leaves out the role
+variables the playbooks set themselves (playbooks/vars/wired_variables.yml).
 """
 
 import sys
+import textwrap
 from pathlib import Path
 
 import yaml
@@ -41,45 +48,116 @@ def default_text(name: str, spec: dict, defaults: dict) -> str:
     return f"`{text}`".replace("|", "\\|")
 
 
-def render() -> str:
+def sections() -> list[tuple[str, str, dict, dict]]:
+    """(title, short description, options, defaults): the lab's settings, then each role's."""
+    lab = yaml.safe_load((ROOT / "playbooks/vars/lab_argument_specs.yml").read_text())["argument_specs"]["lab"]
+    found = [
+        ("The lab", lab["short_description"], lab["options"], load(ROOT / "roles/mlops/defaults/main.yml")),
+    ]
     roles = [r for r in ROLE_ORDER if (ROOT / "roles" / r / "meta/argument_specs.yml").exists()]
     roles += sorted(
         p.parent.parent.name
         for p in ROOT.glob("roles/*/meta/argument_specs.yml")
         if p.parent.parent.name not in roles and p.parent.parent.name != "common"  # internal: no user variables
     )
-    out = []
     for role in roles:
-        specs = yaml.safe_load((ROOT / "roles" / role / "meta/argument_specs.yml").read_text())
-        main = specs["argument_specs"]["main"]
-        defaults = yaml.safe_load((ROOT / "roles" / role / "defaults/main.yml").read_text()) or {}
-        out += [
-            f"### Role `{role}`: {main['short_description']}",
-            "",
-            "| Variable | Default | Description |",
-            "|---|---|---|",
-        ]
-        for name, spec in main["options"].items():
-            description = " ".join(str(spec.get("description", "")).split()).replace("|", "\\|")
-            if spec.get("choices"):
-                description += " One of: " + ", ".join(f"`{c}`" for c in spec["choices"]) + "."
+        main = load(ROOT / "roles" / role / "meta/argument_specs.yml")["argument_specs"]["main"]
+        found.append(
+            (
+                f"Role `{role}`",
+                main["short_description"],
+                main["options"],
+                load(ROOT / "roles" / role / "defaults/main.yml"),
+            )
+        )
+    return found
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text()) or {}
+
+
+def one_line(spec: dict) -> str:
+    description = " ".join(str(spec.get("description", "")).split())
+    if spec.get("choices"):
+        description += " One of: " + ", ".join(f"`{c}`" for c in spec["choices"]) + "."
+    return description
+
+
+def render() -> str:
+    out = []
+    for title, summary, options, defaults in sections():
+        out += [f"### {title}: {summary}", "", "| Variable | Default | Description |", "|---|---|---|"]
+        for name, spec in options.items():
+            description = one_line(spec).replace("|", "\\|")
             out.append(f"| `{name}` | {default_text(name, spec, defaults)} | {description} |")
         out.append("")
     return "\n".join(out)
 
 
+GROUP_VARS_HEAD = """\
+---
+# This deployment's settings: every one the lab and its roles take, at its default, commented
+# out. Uncomment and change what you need; the README's Variables section says more of each.
+# Generated from the argument specs by `python scripts/variables_doc.py`, which a test runs.
+#
+# Where a value may be set, lowest to highest: the roles' defaults (what this file shows); a
+# group's vars: in the inventory file, then the inventory's group_vars/all.yml; this file (read by
+# site.yml, and by playbooks/*.yml through playbooks/group_vars); the inventory's
+# group_vars/<group>.yml; a host's variables; -e on the command line. Secrets are generated per
+# host when unset; set yours with Ansible Vault. The role variables the playbooks set themselves
+# (playbooks/vars/wired_variables.yml) are not here: setting one is refused, naming the setting
+# to use instead.
+"""
+
+
+def render_group_vars() -> str:
+    wired = load(ROOT / "playbooks/vars/wired_variables.yml")
+    sources = {"The lab": (ROOT / "roles/mlops/defaults/main.yml").read_text()}
+    sources |= {f"Role `{p.parent.parent.name}`": p.read_text() for p in ROOT.glob("roles/*/defaults/main.yml")}
+    out = [GROUP_VARS_HEAD.rstrip("\n")]
+    for title, summary, options, defaults in sections():
+        out += ["", f"# ---- {title.replace('`', '')}: {summary}"]
+        for name, spec in options.items():
+            if name in wired:
+                continue
+            if not out[-1].startswith("# ----"):
+                out.append("")
+            out += textwrap.wrap(one_line(spec).replace("`", ""), 98, initial_indent="# ", subsequent_indent="# ")
+            if spec.get("no_log"):
+                out.append(f"# {name}:  (a secret: generated per host when unset; yours in Ansible Vault)")
+                continue
+            out += ["# " + line if line else "#" for line in definition(name, spec, defaults, sources[title])]
+    return "\n".join(out) + "\n"
+
+
+def definition(name: str, spec: dict, defaults: dict, source: str) -> list[str]:
+    """The setting as its defaults file writes it (the author's layout kept), or its spec default."""
+    lines = source.splitlines()
+    for start, line in enumerate(lines):
+        if line.startswith(f"{name}:"):
+            end = start + 1
+            while end < len(lines) and lines[end].startswith(" "):
+                end += 1
+            return lines[start:end]
+    value = yaml.safe_dump(defaults.get(name, spec.get("default")), default_flow_style=True, width=1000)
+    return [f"{name}: {value.strip().removesuffix('...').strip()}"]
+
+
 def main() -> int:
-    readme = ROOT / "README.md"
+    readme, group_vars = ROOT / "README.md", ROOT / "group_vars/all.yml"
     text = readme.read_text()
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)
-    updated = f"{head}{BEGIN}\n{render()}{END}{tail}"
+    wanted = {readme: f"{head}{BEGIN}\n{render()}{END}{tail}", group_vars: render_group_vars()}
+    stale = [path for path, content in wanted.items() if not path.exists() or path.read_text() != content]
     if "--check" in sys.argv:
-        if updated != text:
-            print("README.md variable tables are out of date: run python scripts/variables_doc.py")
-            return 1
-        return 0
-    readme.write_text(updated)
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is out of date: run python scripts/variables_doc.py")
+        return 1 if stale else 0
+    for path in stale:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(wanted[path])
     return 0
 
 

@@ -72,7 +72,7 @@ def bech32_encode(hrp: str, data: bytes) -> str:
 
 def bech32_decode(text: str) -> tuple[str, bytes]:
     text = text.lower()
-    hrp, _, rest = text.rpartition("1")
+    hrp, _separator, rest = text.rpartition("1")
     words = [CHARSET.index(c) for c in rest]
     expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
     if _polymod(expanded + words) != 1:

@@ -67,7 +67,7 @@ class LookupModule(LookupBase):
         )
         urls = []
         for term in terms:
-            bucket, _, key = str(term).removeprefix("s3://").partition("/")
+            bucket, _slash, key = str(term).removeprefix("s3://").partition("/")
             if not str(term).startswith("s3://") or not bucket or not key:
                 raise AnsibleError(f"s3_presign wants s3://BUCKET/KEY, got {term!r}")
             urls.append(

@@ -50,7 +50,7 @@ ALPHABET = string.ascii_letters + string.digits
 
 def read_or_create(path: str, length: int) -> str:
     if not os.path.exists(path):
-        create_once(path, "".join(secrets.choice(ALPHABET) for _ in range(length)) + "\n")
+        create_once(path, "".join(secrets.choice(ALPHABET) for _position in range(length)) + "\n")
     with open(path) as stored:
         value = stored.read().rstrip("\n")
     if not value:

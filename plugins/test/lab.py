@@ -43,4 +43,4 @@ from ansible_collections.mlops_vm.lab.plugins.module_utils.kinds import KINDS
 
 class TestModule:
     def tests(self):
-        return {kind: check for kind, (check, _) in KINDS.items() if kind not in ("file", "directory")}
+        return {kind: check for kind, (check, _description) in KINDS.items() if kind not in ("file", "directory")}

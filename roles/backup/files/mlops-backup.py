@@ -223,7 +223,7 @@ class Offsite:
 
     def __init__(self, config: dict, credentials_file: str | None = None):
         self.config = config
-        bucket, _, prefix = config["offsite_url"].removeprefix("s3://").partition("/")
+        bucket, _slash, prefix = config["offsite_url"].removeprefix("s3://").partition("/")
         self.bucket, self.prefix = bucket, prefix.strip("/")
         self.s3 = offsite_client(config, credentials_file or config["offsite_credentials_file"])
 

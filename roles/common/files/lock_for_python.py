@@ -31,8 +31,8 @@ for lock in locks:
         line = line.split(" #", 1)[0].strip()
         if not line or line.startswith("#"):
             continue
-        requirement, _, hashes = line.partition(" --hash")
-        name, _, marker = requirement.partition(";")
+        requirement, _separator, hashes = line.partition(" --hash")
+        name, _semicolon, marker = requirement.partition(";")
         if marker.strip() and not Marker(marker.strip()).evaluate(environment):
             continue
         chosen.append(f"{name.strip()} --hash{hashes}" if hashes else name.strip())

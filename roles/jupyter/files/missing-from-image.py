@@ -19,7 +19,7 @@ entry: list[str] = []
 def flush() -> None:
     if not entry:
         return
-    requirement, _, marker = entry[0].rstrip(" \\").partition(";")
+    requirement, _semicolon, marker = entry[0].rstrip(" \\").partition(";")
     name = re.sub(r"[-_.]+", "-", re.split(r"[=<>!~\[ ]", requirement.strip())[0]).lower()
     if name not in installed and (not marker.strip() or Marker(marker.strip()).evaluate()):
         sys.stdout.write("".join(entry))
