@@ -108,3 +108,17 @@ def test_the_wired_variables_are_the_ones_lab_yml_sets():
 
     wired = set(load(ROOT / "playbooks/vars/wired_variables.yml"))
     assert set_by(yaml.safe_load((ROOT / "playbooks/tasks/lab.yml").read_text())) == wired
+
+
+@pytest.mark.parametrize("role", [*ROLES, ROOT / "roles/mlops"], ids=lambda p: p.name)
+def test_no_role_uses_another_roles_private_names(role: Path):
+    """__<role>_* names are a role's internals: no other role (nor the playbooks' __lab_*) appears in it."""
+    owners = sorted([p.name for p in ROLES] + ["lab"], key=len, reverse=True)
+    borrowed = set()
+    for path in role.rglob("*"):
+        if path.is_file() and path.suffix in {".yml", ".j2"}:
+            for name in re.findall(r"\b__([a-z][a-z0-9_]*)", path.read_text()):
+                owner = next((o for o in owners if name.startswith(o + "_")), role.name)
+                if owner != role.name:
+                    borrowed.add(f"{path.relative_to(ROOT)}: __{name}")
+    assert sorted(borrowed) == []

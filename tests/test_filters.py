@@ -1,0 +1,54 @@
+"""The collection's filters that build what a server reads (policies, identities), case by case."""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "collections"))  # the repository is mlops_vm.lab
+
+from ansible_collections.mlops_vm.lab.plugins.filter.s3_access import (  # noqa: E402
+    s3_minio_calls,
+    s3_seaweedfs_identities,
+)
+
+MLFLOW = {"name": "mlflow", "password": "p@ss 'w\"rd", "buckets": ["mlflows3", "other"]}
+
+
+def test_each_minio_user_gets_a_policy_for_its_buckets_only_then_the_user_then_the_attachment():
+    calls = s3_minio_calls([MLFLOW])
+    assert [c["label"] for c in calls] == ["mlflow: policy", "mlflow: user", "mlflow: attach"]
+    policy = json.loads(calls[0]["stdin"])
+    resources = [r for statement in policy["Statement"] for r in statement["Resource"]]
+    assert sorted(resources) == sorted(
+        ["arn:aws:s3:::mlflows3", "arn:aws:s3:::other", "arn:aws:s3:::mlflows3/*", "arn:aws:s3:::other/*"]
+    )
+    actions = {a for statement in policy["Statement"] for a in statement["Action"]}
+    assert "s3:CreateBucket" not in actions and "s3:ListAllMyBuckets" not in actions
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"} <= actions
+    assert all(s["Effect"] == "Allow" for s in policy["Statement"])
+    assert calls[2]["argv"][-3:] == ["mlflow-buckets", "--user", "mlflow"]
+
+
+def test_no_secret_is_on_a_minio_command_line():
+    for call in s3_minio_calls([MLFLOW]):
+        assert MLFLOW["password"] not in " ".join(call["argv"])
+    assert s3_minio_calls([MLFLOW])[1]["stdin"] == MLFLOW["password"]
+
+
+def test_no_users_no_calls():
+    assert s3_minio_calls([]) == []
+
+
+def test_seaweedfs_identities_give_the_admin_everything_and_each_user_its_buckets():
+    identities = s3_seaweedfs_identities([MLFLOW], "admin", "root-secret")["identities"]
+    assert identities[0] == {
+        "name": "admin",
+        "credentials": [{"accessKey": "admin", "secretKey": "root-secret"}],
+        "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+    }
+    user = identities[1]
+    assert user["credentials"] == [{"accessKey": "mlflow", "secretKey": MLFLOW["password"]}]
+    assert sorted(user["actions"]) == sorted(
+        f"{a}:{b}" for a in ["Read", "Write", "List", "Tagging"] for b in ["mlflows3", "other"]
+    )
+    assert not [a for a in user["actions"] if ":" not in a], "an action not limited to a bucket"
