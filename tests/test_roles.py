@@ -122,3 +122,24 @@ def test_no_role_uses_another_roles_private_names(role: Path):
                 if owner != role.name:
                     borrowed.add(f"{path.relative_to(ROOT)}: __{name}")
     assert sorted(borrowed) == []
+
+
+def test_every_entry_point_of_a_role_is_run_by_an_operation():
+    """A tasks file no other file of its role includes is an entry point: lab.yml must list it and a playbook run it."""
+    lab = yaml.safe_load((ROOT / "playbooks/tasks/lab.yml").read_text())
+    listed = lab[0]["ansible.builtin.set_fact"]["__lab_entry_points"]
+    run = set(re.findall(r"lab_step: (\w+)", "".join(p.read_text() for p in ROOT.glob("playbooks/**/*.yml"))))
+    unlisted, unrun = [], []
+    for role in ROLES:
+        if role.name == "common":  # internal: its entry points are the other roles' helpers
+            continue
+        tasks = {p.stem: p.read_text() for p in (role / "tasks").glob("*.yml")}
+        included = {name for text in tasks.values() for name in re.findall(r"_tasks: (\S+)\.yml", text)}
+        # An include by a templated name ("install-{{ docker_install_from }}.yml") covers every file it can name.
+        prefixes = [p for text in tasks.values() for p in re.findall(r"_tasks: \"?([\w-]*)\{\{", text)]
+        included |= {name for name in tasks for prefix in prefixes if name.startswith(prefix)}
+        entry_points = set(tasks) - included
+        unlisted += [f"{role.name}/{e}" for e in sorted(entry_points - set(listed.get(role.name, [])))]
+        unrun += [f"{role.name}/{e}" for e in listed.get(role.name, []) if e not in run]
+    assert unlisted == [], "entry points lab.yml does not list (no operation runs them)"
+    assert unrun == [], "entry points no playbook's lab_step runs"
