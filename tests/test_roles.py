@@ -49,7 +49,7 @@ def test_no_role_default_reads_another_roles_variable(role: Path):
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda p: p.name)
 def test_every_role_has_the_entry_points_the_playbooks_call(role: Path):
-    """lab.yml runs preflight (types checked against the main spec) and verify in every public role."""
+    """tasks/roles.yml runs preflight (types checked against the main spec) and verify in every public role."""
     if role.name != "common":
         assert (role / "tasks/preflight.yml").read_text().count("mlops_vm.lab.check_types") == 1
         assert (role / "tasks/verify.yml").exists() or role.name == "base"
@@ -107,7 +107,7 @@ def test_the_wired_variables_are_the_ones_lab_yml_sets():
         return names
 
     wired = set(load(ROOT / "playbooks/vars/wired_variables.yml"))
-    assert set_by(yaml.safe_load((ROOT / "playbooks/tasks/lab.yml").read_text())) == wired
+    assert set_by(yaml.safe_load((ROOT / "playbooks/tasks/roles.yml").read_text())) == wired
 
 
 @pytest.mark.parametrize("role", [*ROLES, ROOT / "roles/mlops"], ids=lambda p: p.name)
@@ -125,8 +125,8 @@ def test_no_role_uses_another_roles_private_names(role: Path):
 
 
 def test_every_entry_point_of_a_role_is_run_by_an_operation():
-    """A tasks file no other file of its role includes is an entry point: lab.yml must list it and a playbook run it."""
-    lab = yaml.safe_load((ROOT / "playbooks/tasks/lab.yml").read_text())
+    """A tasks file no other file of its role includes is an entry point: tasks/roles.yml must list it and a playbook run it."""
+    lab = yaml.safe_load((ROOT / "playbooks/tasks/roles.yml").read_text())
     listed = lab[0]["ansible.builtin.set_fact"]["__lab_entry_points"]
     run = set(re.findall(r"lab_step: (\w+)", "".join(p.read_text() for p in ROOT.glob("playbooks/**/*.yml"))))
     unlisted, unrun = [], []
@@ -141,5 +141,5 @@ def test_every_entry_point_of_a_role_is_run_by_an_operation():
         entry_points = set(tasks) - included
         unlisted += [f"{role.name}/{e}" for e in sorted(entry_points - set(listed.get(role.name, [])))]
         unrun += [f"{role.name}/{e}" for e in listed.get(role.name, []) if e not in run]
-    assert unlisted == [], "entry points lab.yml does not list (no operation runs them)"
+    assert unlisted == [], "entry points tasks/roles.yml does not list (no operation runs them)"
     assert unrun == [], "entry points no playbook's lab_step runs"
