@@ -125,7 +125,7 @@ def test_no_role_uses_another_roles_private_names(role: Path):
 
 
 def test_every_entry_point_of_a_role_is_run_by_an_operation():
-    """A tasks file no other file of its role includes is an entry point: tasks/roles.yml must list it and a playbook run it."""
+    """A tasks file no other file of its role includes is an entry point: roles.yml lists it, a playbook runs it."""
     lab = yaml.safe_load((ROOT / "playbooks/tasks/roles.yml").read_text())
     listed = lab[0]["ansible.builtin.set_fact"]["__lab_entry_points"]
     run = set(re.findall(r"lab_step: (\w+)", "".join(p.read_text() for p in ROOT.glob("playbooks/**/*.yml"))))
