@@ -26,12 +26,13 @@ stage_times() { # copy Molecule's output through; write "create 40 s, prepare ..
   shopt -s extglob
   while IFS= read -r line; do
     printf '%s\n' "$line"
-    [[ $line == *➜* ]] || continue
+    [[ $line == *➜* || $line == *"] Execut"* ]] || continue
     plain=${line//$'\e['*([0-9;])m/}  # without colours
-    # Molecule's stage lines: "<scenario> ➜ converge: Executing" ... "converge: Executed: Successful".
-    if [[ $plain =~ ➜\ ([a-z_]+):\ Executing ]]; then
+    # Molecule's stage lines, on a terminal "<scenario> ➜ converge: Executing" ... "converge:
+    # Executed: Successful", in CI's logs "INFO [<scenario> > converge] Executing" ... "Executed".
+    if [[ $plain =~ ➜\ ([a-z_]+):\ Executing || $plain =~ \ \>\ ([a-z_]+)\]\ Executing ]]; then
       stage=${BASH_REMATCH[1]} began=$EPOCHSECONDS
-    elif [[ -n $stage && $plain == *"➜ $stage: Executed"* ]]; then
+    elif [[ -n $stage && ( $plain == *"➜ $stage: Executed"* || $plain == *"> $stage] Executed"* ) ]]; then
       times+="${times:+, }$stage $(( EPOCHSECONDS - began )) s" stage=""
       echo "$times" > "$1"
     fi
