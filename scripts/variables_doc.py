@@ -48,12 +48,10 @@ def default_text(name: str, spec: dict, defaults: dict) -> str:
     return f"`{text}`".replace("|", "\\|")
 
 
-def sections() -> list[tuple[str, str, dict, dict]]:
-    """(title, short description, options, defaults): the lab's settings, then each role's."""
-    lab = yaml.safe_load((ROOT / "playbooks/vars/lab_argument_specs.yml").read_text())["argument_specs"]["lab"]
-    found = [
-        ("The lab", lab["short_description"], lab["options"], load(ROOT / "roles/mlops/defaults/main.yml")),
-    ]
+def sections() -> list[tuple[str, str, dict, Path]]:
+    """(title, short description, options, defaults file): the lab's settings, then each role's."""
+    lab = load(ROOT / "playbooks/vars/lab_argument_specs.yml")["argument_specs"]["lab"]
+    found = [("The lab", lab["short_description"], lab["options"], ROOT / "roles/mlops/defaults/main.yml")]
     roles = [r for r in ROLE_ORDER if (ROOT / "roles" / r / "meta/argument_specs.yml").exists()]
     roles += sorted(
         p.parent.parent.name
@@ -63,12 +61,7 @@ def sections() -> list[tuple[str, str, dict, dict]]:
     for role in roles:
         main = load(ROOT / "roles" / role / "meta/argument_specs.yml")["argument_specs"]["main"]
         found.append(
-            (
-                f"Role `{role}`",
-                main["short_description"],
-                main["options"],
-                load(ROOT / "roles" / role / "defaults/main.yml"),
-            )
+            (f"Role `{role}`", main["short_description"], main["options"], ROOT / "roles" / role / "defaults/main.yml")
         )
     return found
 
@@ -86,7 +79,8 @@ def one_line(spec: dict) -> str:
 
 def render() -> str:
     out = []
-    for title, summary, options, defaults in sections():
+    for title, summary, options, defaults_file in sections():
+        defaults = load(defaults_file)
         out += [f"### {title}: {summary}", "", "| Variable | Default | Description |", "|---|---|---|"]
         for name, spec in options.items():
             description = one_line(spec).replace("|", "\\|")
@@ -113,10 +107,8 @@ GROUP_VARS_HEAD = """\
 
 def render_group_vars() -> str:
     wired = load(ROOT / "playbooks/vars/wired_variables.yml")
-    sources = {"The lab": (ROOT / "roles/mlops/defaults/main.yml").read_text()}
-    sources |= {f"Role `{p.parent.parent.name}`": p.read_text() for p in ROOT.glob("roles/*/defaults/main.yml")}
     out = [GROUP_VARS_HEAD.rstrip("\n")]
-    for title, summary, options, defaults in sections():
+    for title, summary, options, defaults_file in sections():
         out += ["", f"# ---- {title.replace('`', '')}: {summary}"]
         for name, spec in options.items():
             if name in wired:
@@ -127,20 +119,20 @@ def render_group_vars() -> str:
             if spec.get("no_log"):
                 out.append(f"# {name}:  (a secret: generated per host when unset; yours in Ansible Vault)")
                 continue
-            out += ["# " + line if line else "#" for line in definition(name, spec, defaults, sources[title])]
+            out += ["# " + line if line else "#" for line in definition(name, spec, defaults_file)]
     return "\n".join(out) + "\n"
 
 
-def definition(name: str, spec: dict, defaults: dict, source: str) -> list[str]:
+def definition(name: str, spec: dict, defaults_file: Path) -> list[str]:
     """The setting as its defaults file writes it (the author's layout kept), or its spec default."""
-    lines = source.splitlines()
+    lines = defaults_file.read_text().splitlines()
     for start, line in enumerate(lines):
         if line.startswith(f"{name}:"):
             end = start + 1
             while end < len(lines) and lines[end].startswith(" "):
                 end += 1
             return lines[start:end]
-    value = yaml.safe_dump(defaults.get(name, spec.get("default")), default_flow_style=True, width=1000)
+    value = yaml.safe_dump(spec.get("default"), default_flow_style=True, width=1000)
     return [f"{name}: {value.strip().removesuffix('...').strip()}"]
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTALLED = ROOT / ".cache/collection"  # scripts/install-collection.sh's default, shared with the scenario
+INSTALLED = ROOT / ".cache/collection"  # scripts/install-collection.sh's default (the scenario installs its own)
 GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text())
 
 
