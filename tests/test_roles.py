@@ -49,7 +49,7 @@ def test_no_role_default_reads_another_roles_variable(role: Path):
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda p: p.name)
 def test_every_role_has_the_entry_points_the_playbooks_call(role: Path):
-    """tasks/roles.yml runs preflight (types checked against the main spec) and verify in every public role."""
+    """tasks/check-inputs.yml runs preflight (types checked against the main spec), verify.yml verify, in every role."""
     if role.name != "common":
         assert (role / "tasks/preflight.yml").read_text().count("mlops_vm.lab.check_types") == 1
         assert (role / "tasks/verify.yml").exists() or role.name == "base"
@@ -95,19 +95,49 @@ def test_every_play_that_reads_the_lab_settings_loads_them(playbook: Path):
     assert missing == []
 
 
-def test_the_wired_variables_are_the_ones_lab_yml_sets():
+def test_the_wired_variables_are_the_ones_wiring_yml_sets():
     """preflight refuses these in the inventory and group_vars/all.yml leaves them out: both need the whole list."""
+    wiring = {name for name in load(ROOT / "playbooks/vars/wiring.yml") if not name.startswith("__")}
+    assert wiring == set(load(ROOT / "playbooks/vars/wired_variables.yml"))
 
-    def set_by(tasks: list) -> set:
-        names = set()
-        for task in tasks:
-            names |= set_by(task.get("block", []))
-            if "ansible.builtin.include_role" in task:
-                names |= {name for name in task.get("vars", {}) if not name.startswith("__")}
-        return names
 
+OPERATIONS = sorted(ROOT.glob("playbooks/*.yml")) + sorted(ROOT.glob("playbooks/tasks/*.yml"))
+
+
+def role_includes(tasks: list) -> list[tuple[str, str, dict]]:
+    """(role, entry point, task) for every include_role of TASKS, blocks included."""
+    found = []
+    for task in tasks or []:
+        for key in ("block", "rescue", "always", "tasks"):
+            found += role_includes(task.get(key, []))
+        include = task.get("ansible.builtin.include_role")
+        if include:
+            found.append((include["name"].removeprefix("mlops_vm.lab."), include.get("tasks_from", "main"), task))
+    return found
+
+
+def operations_run() -> list[tuple[str, str, dict]]:
+    return [found for path in OPERATIONS for found in role_includes(yaml.safe_load(path.read_text()))]
+
+
+def test_the_operations_wire_roles_through_vars_not_public_defaults():
+    """Data flows one way: no include is public, no include passes the wired variables itself."""
     wired = set(load(ROOT / "playbooks/vars/wired_variables.yml"))
-    assert set_by(yaml.safe_load((ROOT / "playbooks/tasks/roles.yml").read_text())) == wired
+    public, passed = [], []
+    for role, entry, task in operations_run():
+        public += [f"{role}/{entry}"] if task["ansible.builtin.include_role"].get("public") else []
+        passed += [f"{role}/{entry}: {name}" for name in task.get("vars", {}) if name in wired]
+    assert (public, passed) == ([], [])
+
+
+def test_every_play_that_runs_a_role_loads_the_wiring():
+    missing = []
+    for path in sorted(ROOT.glob("playbooks/*.yml")):
+        for play in yaml.safe_load(path.read_text()):
+            runs_roles = "hosts" in play and role_includes(play.get("tasks", []))
+            if runs_roles and "vars/wiring.yml" not in play.get("vars_files", []):
+                missing.append(f"{path.name}: {play['name']}")
+    assert missing == []
 
 
 @pytest.mark.parametrize("role", [*ROLES, ROOT / "roles/mlops"], ids=lambda p: p.name)
@@ -125,11 +155,9 @@ def test_no_role_uses_another_roles_private_names(role: Path):
 
 
 def test_every_entry_point_of_a_role_is_run_by_an_operation():
-    """A tasks file no other file of its role includes is an entry point: roles.yml lists it, a playbook runs it."""
-    lab = yaml.safe_load((ROOT / "playbooks/tasks/roles.yml").read_text())
-    listed = lab[0]["ansible.builtin.set_fact"]["__lab_entry_points"]
-    run = set(re.findall(r"lab_step: (\w+)", "".join(p.read_text() for p in ROOT.glob("playbooks/**/*.yml"))))
-    unlisted, unrun = [], []
+    """A tasks file no other file of its role includes is an entry point: some operation's playbook runs it."""
+    run = {(role, entry) for role, entry, _ in operations_run()}
+    unrun = []
     for role in ROLES:
         if role.name == "common":  # internal: its entry points are the other roles' helpers
             continue
@@ -138,8 +166,9 @@ def test_every_entry_point_of_a_role_is_run_by_an_operation():
         # An include by a templated name ("install-{{ docker_install_from }}.yml") covers every file it can name.
         prefixes = [p for text in tasks.values() for p in re.findall(r"_tasks: \"?([\w-]*)\{\{", text)]
         included |= {name for name in tasks for prefix in prefixes if name.startswith(prefix)}
-        entry_points = set(tasks) - included
-        unlisted += [f"{role.name}/{e}" for e in sorted(entry_points - set(listed.get(role.name, [])))]
-        unrun += [f"{role.name}/{e}" for e in listed.get(role.name, []) if e not in run]
-    assert unlisted == [], "entry points tasks/roles.yml does not list (no operation runs them)"
-    assert unrun == [], "entry points no playbook's lab_step runs"
+        unrun += [f"{role.name}/{e}" for e in sorted(set(tasks) - included) if (role.name, e) not in run]
+    missing = [
+        f"{role}/{entry}" for role, entry in sorted(run) if not (ROOT / f"roles/{role}/tasks/{entry}.yml").exists()
+    ]
+    assert unrun == [], "entry points no operation runs"
+    assert missing == [], "operations run entry points that do not exist"

@@ -50,6 +50,22 @@ def _load(path: Path) -> dict:
     return (yaml.safe_load(path.read_text()) or {}) if path.is_file() else {}
 
 
+def published_facts(role: Path) -> set:
+    """The facts ROLE sets for others (postgres_service...): a later play's hostvars carry them."""
+    names = set()
+    for path in sorted((role / "tasks").glob("*.yml")):
+        for task in _tasks(yaml.safe_load(path.read_text()) or []):
+            names |= {name for name in task.get("ansible.builtin.set_fact") or {} if not name.startswith("__")}
+    return names
+
+
+def _tasks(tasks: list):
+    for task in tasks:
+        yield task
+        for key in ("block", "rescue", "always"):
+            yield from _tasks(task.get(key) or [])
+
+
 @lru_cache(maxsize=4)
 def known_variables(project_dir: str) -> tuple[frozenset, tuple]:
     """(every variable the lab's roles and playbooks define, the lab's prefixes)."""
@@ -63,6 +79,7 @@ def known_variables(project_dir: str) -> tuple[frozenset, tuple]:
         specs = _load(role / "meta/argument_specs.yml").get("argument_specs", {})
         for entry in specs.values():
             names |= set(entry.get("options") or {})
+        names |= published_facts(role)
     for spec_file in sorted((root / "playbooks/vars").glob("*argument_specs.yml")):
         for entry in _load(spec_file).get("argument_specs", {}).values():
             names |= set(entry.get("options") or {})
