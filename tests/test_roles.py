@@ -172,3 +172,26 @@ def test_every_entry_point_of_a_role_is_run_by_an_operation():
     ]
     assert unrun == [], "entry points no operation runs"
     assert missing == [], "operations run entry points that do not exist"
+
+
+SCENARIOS = {path.parent.name: load(path) for path in ROOT.glob("molecule/*/molecule.yml")}
+WHOLE_LAB = {"default", "operations", "classroom"}
+# Roles without a scenario of their own, and why (the README says so too).
+WITHOUT_SCENARIO = {"mlflow_model_server"}  # serves a model a trained run registers: default and operations
+
+
+def roles_under_test(scenario: str) -> list[str]:
+    inventory = SCENARIOS[scenario].get("provisioner", {}).get("inventory", {}).get("group_vars", {})
+    return inventory.get("all", {}).get("test_roles", [])
+
+
+def test_every_role_has_a_scenario_of_its_own():
+    tested = {role for scenario in SCENARIOS for role in roles_under_test(scenario)}
+    assert {role.name for role in ROLES} - {"common"} - tested == WITHOUT_SCENARIO
+    assert set(SCENARIOS) - WHOLE_LAB == {scenario for scenario in SCENARIOS if roles_under_test(scenario)}
+
+
+def test_readme_role_scenario_table_matches_the_scenarios():
+    rows = re.findall(r"^\| (`[^|]+`) \| `(\w+)` \(", (ROOT / "README.md").read_text(), re.MULTILINE)
+    table = {scenario: re.findall(r"`(\w+)`", roles) for roles, scenario in rows}
+    assert table == {scenario: roles_under_test(scenario) for scenario in set(SCENARIOS) - WHOLE_LAB}
