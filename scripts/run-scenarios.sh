@@ -10,9 +10,9 @@ molecule=${MOLECULE:-molecule}
 jobs=${MOLECULE_JOBS:-2}
 scenarios=("$@")
 if [ ${#scenarios[@]} -eq 0 ]; then
-  # Longest first (operations, classroom, default), then any other.
+  # Longest first (the whole-lab scenarios, then the role scenarios as measured), then any other.
   mapfile -t found < <(find molecule -mindepth 2 -maxdepth 2 -name molecule.yml | cut -d/ -f2 | sort)
-  for known in operations classroom default; do
+  for known in operations classroom default mlflow jupyter s3 base firewall postgres proxy; do
     for s in "${found[@]}"; do [ "$s" = "$known" ] && scenarios+=("$s"); done
   done
   for s in "${found[@]}"; do [[ " ${scenarios[*]} " == *" $s "* ]] || scenarios+=("$s"); done
