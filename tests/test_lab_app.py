@@ -254,3 +254,155 @@ def test_a_refused_login_is_answered_after_its_body_is_read():
     }
     asyncio.run(guard(FakeMlflow(check_seconds=0))(scope, receive, send))
     assert events == ["chunk", "chunk", 401, "body"]
+
+
+class FakeAuth:
+    """MLflow's basic-auth module as the authorization cache relies on it (3.17's shape): a run's
+    requirement from its experiment, decisions from grants that the test changes."""
+
+    def __init__(self, run_experiments, grants, requirement_uses_run_id=False):
+        self.run_experiments, self.grants = run_experiments, grants
+        self.reads, self.decisions = [], []
+        self.requirement_uses_run_id = requirement_uses_run_id
+        outer = self
+
+        class Store:
+            def get_run(self, run_id):
+                outer.reads.append(run_id)
+                if run_id not in outer.run_experiments:
+                    return None
+                run = type("Run", (), {})()
+                run.info = type("RunInfo", (), {"experiment_id": outer.run_experiments[run_id], "run_id": run_id})()
+                return run
+
+        self._get_tracking_store = Store
+
+    def _run_requirement(self, run_id, action):
+        run = self._get_tracking_store().get_run(run_id)
+        if run is None:
+            return None
+        experiment = ("experiment", run.info.experiment_id)
+        owner = (run.info.run_id,) if self.requirement_uses_run_id else ()
+        return experiment, [("experiment", run.info.experiment_id, "read"), ("run", "*", action, experiment, *owner)]
+
+    def authorize(self, username, anchor, requirements):
+        self.decisions.append((username, anchor))
+        return (username, anchor[1]) in self.grants
+
+    user = "student"  # the request's
+    admins = ()
+
+    def authenticate_request(self):
+        return type("Authorization", (), {"username": self.user})()
+
+    def sender_is_admin(self):
+        self.decisions.append((self.user, "admin?"))
+        return self.user in self.admins
+
+
+def authorize_run(auth, username, run_id, action="update"):
+    """What MLflow's validators do for a request on a run."""
+    resolved = auth._run_requirement(run_id, action)
+    return resolved is not None and auth.authorize(username, *resolved)
+
+
+def test_a_runs_requests_cost_one_run_read_and_one_decision_while_allowed():
+    auth = FakeAuth({"r1": "7"}, grants={("student", "7")})
+    assert app_module.fast_authorization(auth, 10)
+    auth.reads.clear()  # the start-up check's own reads
+    assert all(authorize_run(auth, "student", "r1") for _ in range(50))
+    assert auth.reads == ["r1"] and len(auth.decisions) == 1
+
+
+def test_refusals_are_never_remembered_and_a_new_grant_works_at_once():
+    auth = FakeAuth({"r1": "7"}, grants=set())
+    app_module.fast_authorization(auth, 10)
+    assert not authorize_run(auth, "student", "r1") and not authorize_run(auth, "student", "r1")
+    assert len(auth.decisions) == 2  # MLflow decided both refusals
+    auth.grants.add(("student", "7"))  # e.g. the experiment the student just created
+    assert authorize_run(auth, "student", "r1")
+    assert not authorize_run(auth, "other", "r1")  # per user
+    assert authorize_run(auth, "student", "nope") is False  # a missing run is refused, as by MLflow
+
+
+def test_an_allowed_request_is_decided_again_after_the_bound_and_after_a_permission_change():
+    auth = FakeAuth({"r1": "7"}, grants={("student", "7")})
+    app_module.fast_authorization(auth, 0.2)
+    assert authorize_run(auth, "student", "r1")
+    auth.grants.clear()  # revoked (in another worker)
+    assert authorize_run(auth, "student", "r1")  # remembered, within the bound
+    time.sleep(0.25)
+    assert not authorize_run(auth, "student", "r1")
+    auth.grants.add(("student", "7"))
+    assert authorize_run(auth, "student", "r1")
+    auth.grants.clear()  # revoked through this worker: forgotten at once
+    lab = app_module.Lab(FakeMlflow(), app_module.Uploads())
+    asyncio.run(call(lab, path="/api/3.0/mlflow/users/permissions/revoke", method="POST"))
+    assert not authorize_run(auth, "student", "r1")
+
+
+def test_with_a_run_lookup_a_runs_first_request_costs_one_query_and_no_run_read():
+    auth = FakeAuth({"r1": "7"}, grants={("student", "7")})
+    queries = []
+
+    def experiment_of(run_id):
+        queries.append(run_id)
+        return {"r1": "7"}.get(run_id)
+
+    assert app_module.fast_authorization(auth, 10, experiment_of)
+    auth.reads.clear()
+    assert all(authorize_run(auth, "student", "r1") for _ in range(20))
+    assert not authorize_run(auth, "student", "missing")  # refused, as MLflow refuses it
+    assert queries == ["r1", "missing"] and auth.reads == [] and len(auth.decisions) == 1
+
+
+def test_whether_the_user_is_an_admin_is_remembered_within_the_bound():
+    auth = FakeAuth({}, grants=set())
+    app_module.fast_authorization(auth, 0.2)
+    auth.admins = ("student",)
+    assert all(auth.sender_is_admin() for _ in range(10))
+    auth.admins = ()
+    assert auth.sender_is_admin()  # demoted in another worker: remembered within the bound
+    time.sleep(0.25)
+    assert not auth.sender_is_admin()
+    auth.user = "teacher"
+    assert not auth.sender_is_admin()  # per user
+    assert len([d for d in auth.decisions if d[1] == "admin?"]) == 3
+
+
+def test_the_cache_stays_off_when_mlflow_no_longer_behaves_as_relied_on(capsys):
+    auth = FakeAuth({"r1": "7"}, grants={("student", "7")}, requirement_uses_run_id=True)
+    authorize = auth.authorize
+    assert not app_module.fast_authorization(auth, 10)
+    assert auth.authorize == authorize and "authorization cache off" in capsys.readouterr().err
+    assert not app_module.fast_authorization(type("RenamedInAFutureMlflow", (), {})(), 10)
+    assert not app_module.fast_authorization(FakeAuth({}, set()), 0)  # off by setting
+
+
+def test_run_writes_wait_their_turn_while_reads_go_straight_through():
+    running, most = {"writes": 0}, {"writes": 0}
+    done = []
+
+    async def mlflow(scope, receive, send):
+        write = scope["path"].endswith("/log-batch")
+        if write:
+            running["writes"] += 1
+            most["writes"] = max(most["writes"], running["writes"])
+        await asyncio.sleep(0.05)
+        if write:
+            running["writes"] -= 1
+        done.append(scope["path"].rsplit("/", 1)[1])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    lab = app_module.Lab(mlflow, app_module.Uploads(), concurrent_writes=2)
+
+    async def run():
+        writes = [call(lab, path="/api/2.0/mlflow/runs/log-batch", method="POST") for _ in range(10)]
+        search = call(lab, path="/api/2.0/mlflow/runs/search", method="POST")
+        return await asyncio.gather(*writes, search)
+
+    answers = asyncio.run(run())
+    assert {status for status, _, _ in answers} == {200}
+    assert most["writes"] == 2
+    assert done.index("search") < 3  # not behind the ten writes

@@ -1,4 +1,5 @@
-"""MLflow server app for mlops-vm: MLflow's own app behind four guards a lab on the internet needs.
+"""MLflow server app for mlops-vm: MLflow's own app behind the guards a lab on the internet needs,
+and the shortcuts that let two cores keep up with a class.
 
 1. Artifacts through the server only. With an S3 artifact destination, MLflow >= 3.x servers
    advertise presigned (multipart) transfers in ``/api/3.0/mlflow/server-info``. Stock clients and
@@ -26,6 +27,21 @@
    times a minute, then gets 429 without any check; every refused login is answered after the
    same delay, known user or not. A login that worked recently goes straight through: a
    student is never slowed by someone else's failures.
+5. Authorization that costs one cheap lookup (``lab-basic-auth``). MLflow authorizes a request on
+   a run by loading the whole run (params, metrics, tags) to learn its experiment, then the
+   user's grants, before the handler loads the run again: a third of a busy server's time. A
+   run's experiment never changes, so what a run requires (MLflow's ``_run_requirement``) is
+   remembered per run; a request MLflow allowed is allowed again without a query for
+   ``MLOPS_VM_PERMISSION_CACHE_SECONDS`` (0 turns it off). Only allowed answers are kept: a new
+   grant works at once (a student's new experiment), a revoked one within that bound (at once
+   in the worker that revoked it). MLflow decides every first time, with its own model, and every
+   refusal. ``fast_authorization`` checks at start that MLflow still behaves as relied on and
+   leaves MLflow's checks alone otherwise; the journal says which (the scenarios assert it).
+   Whether a user is an admin is remembered for the same time. A run's first request costs
+   one query for its experiment (with a SQL store, workspaces off), not a read of the whole run.
+6. Reads before a grid search: at most ``MLOPS_VM_CONCURRENT_WRITES`` run writes (runs created,
+   logged to, ended) run at once per worker; the others wait in the event loop, where waiting
+   holds no thread, so a search or the UI is not queued behind thirty writers (0: no bound).
 
 Entry points (``mlflow.app``): ``lab`` (no login) and ``lab-basic-auth`` (MLflow's basic auth).
 It depends only on ASGI/Flask behaviour, MLflow's REST API and its response format, not on MLflow
@@ -41,6 +57,8 @@ import math
 import os
 import re
 import secrets
+import sys
+import threading
 import time
 
 SERVER_INFO = re.compile(r"/(?:ajax-)?api/\d+\.\d+/mlflow/server-info/?$")
@@ -63,6 +81,10 @@ NOT_AUTHENTICATED = (
     b"https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate."
 )
 REALM = b'Basic realm="mlflow"'
+# What a training loop sends (runs created, logged to, ended), not searches or artifacts.
+RUN_WRITE = re.compile(r"/(?:ajax-)?api/2\.0/mlflow/runs/(?!search)")
+# Requests that change who may do what: cached authorizations are dropped after them.
+PERMISSION_CHANGE = re.compile(r"/mlflow/(?:users|roles)/|/permissions/")
 # Only nginx on this VM may say who the client is.
 TRUSTED_PROXIES = {"127.0.0.1", "::1"}
 
@@ -295,11 +317,183 @@ class LoginGuard:
         return await self.app(scope, receive, forget_if_refused)
 
 
+class Remembered:
+    """A bounded, thread-safe table whose entries last ``seconds`` (None: until pushed out)."""
+
+    def __init__(self, seconds: float | None = None, limit: int = 100_000):
+        self.seconds, self.limit = seconds, limit
+        self.entries = collections.OrderedDict()  # key -> (value, until)
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value, until = self.entries.get(key, (None, 0.0))
+            if until is not None and until <= time.monotonic():
+                self.entries.pop(key, None)
+                return None
+            return value
+
+    def put(self, key, value) -> None:
+        until = None if self.seconds is None else time.monotonic() + self.seconds
+        with self.lock:
+            self.entries[key] = (value, until)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.limit:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+# What this worker remembers of MLflow's authorizations (see 5. above); cleared after a
+# permission change.
+ALLOWED = Remembered(0)
+
+
+class RunInfo:
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+class Run:
+    def __init__(self, **info):
+        self.info = RunInfo(**info)
+
+
+class OneRun:
+    """The tracking store as ``_run_requirement`` reads it: one run, with its experiment alone."""
+
+    def __init__(self, experiment_id):
+        self.experiment_id = experiment_id
+
+    def get_run(self, run_id):
+        return Run(run_id=run_id, experiment_id=self.experiment_id)
+
+
+def sql_run_experiments(store):
+    """run_id -> its experiment's id (None when there is no such run), from MLflow's SQL store."""
+    from sqlalchemy import text
+
+    query = text("SELECT experiment_id FROM runs WHERE run_uuid = :run_id")
+
+    def experiment_of(run_id):
+        with store.engine.connect() as connection:
+            row = connection.execute(query, {"run_id": run_id}).first()
+        return None if row is None else str(row[0])
+
+    experiment_of("")  # the table and its columns are there, or this raises
+    return experiment_of
+
+
+def fast_authorization(auth, seconds: float, experiment_of=None) -> bool:
+    """Remember run requirements, admins and allowed requests in MLflow's basic auth (``auth``).
+
+    Relies on: ``auth._run_requirement(run_id, action)`` reads the run through
+    ``auth._get_tracking_store().get_run`` and returns data made of ``run.info.experiment_id``
+    and ``action`` alone (None for a missing run); ``auth.authorize(username, anchor,
+    requirements)`` decides from the user's grants; ``auth.sender_is_admin()`` answers for the
+    request's user. The first is checked here against a stand-in store; on any surprise MLflow's
+    own checks stay as they are. ``experiment_of(run_id)`` (its experiment's id, None when there
+    is no such run), when given, answers a run's first requirement in one query. Returns whether
+    the cache is on."""
+    global ALLOWED
+    if seconds <= 0:
+        return False
+    try:
+        run_requirement, authorize, sender_is_admin = auth._run_requirement, auth.authorize, auth.sender_is_admin
+        get_store, local = auth._get_tracking_store, threading.local()
+    except AttributeError as error:
+        print(f"mlops-vm: authorization cache off: MLflow changed ({error!r})", file=sys.stderr, flush=True)
+        return False
+
+    def requirement_with(store, run_id, action):
+        local.store = store
+        try:
+            return run_requirement(run_id, action)
+        finally:
+            local.store = None
+
+    try:
+        auth._get_tracking_store = lambda: getattr(local, "store", None) or get_store()
+        # Two runs of one experiment that differ in everything else must require the same.
+        runs = {"run-a": ("11", "active"), "run-b": ("11", "deleted")}
+        reads = []
+
+        class Store:
+            def get_run(self, run_id):
+                reads.append(run_id)
+                experiment_id, stage = runs[run_id]
+                return Run(run_id=run_id, experiment_id=experiment_id, lifecycle_stage=stage, user_id=run_id)
+
+        first, second = (requirement_with(Store(), run_id, "update") for run_id in runs)
+        light = requirement_with(OneRun("11"), "run-a", "update")
+        hash((first[0], *first[1]))  # the anchor and requirements are keys of the tables below
+        missing_refused = True  # a missing run requires nothing: refused (checked where MLflow is)
+        if "mlflow" in sys.modules:
+            from mlflow.exceptions import MlflowException
+            from mlflow.protos.databricks_pb2 import RESOURCE_DOES_NOT_EXIST
+
+            class NoRuns:
+                def get_run(self, run_id):
+                    raise MlflowException(f"Run with id={run_id} not found", RESOURCE_DOES_NOT_EXIST)
+
+            missing_refused = requirement_with(NoRuns(), "run-c", "read") is None
+        relied_on = reads == list(runs) and first == second == light and "11" in repr(first) and missing_refused
+        why = "its run requirement no longer depends on the run's experiment alone"
+    except Exception as error:  # noqa: BLE001 - an MLflow that changed: keep its own checks
+        relied_on, why = False, repr(error)
+    if not relied_on:
+        auth._get_tracking_store = get_store
+        print(f"mlops-vm: authorization cache off: MLflow changed ({why})", file=sys.stderr, flush=True)
+        return False
+
+    requirements, ALLOWED = Remembered(), Remembered(seconds)
+
+    def requirement_of(run_id, action):
+        if not experiment_of:
+            return run_requirement(run_id, action)  # reads the whole run
+        experiment_id = experiment_of(run_id)  # one query
+        # No such run: refused, as MLflow refuses it (its _run_requirement is None then too).
+        return None if experiment_id is None else requirement_with(OneRun(experiment_id), run_id, action)
+
+    def remembered_run_requirement(run_id, action):
+        key = ("run", run_id, action)
+        if (found := requirements.get(key)) is None and (found := requirement_of(run_id, action)) is not None:
+            requirements.put(key, found)  # a run's experiment never changes
+        return found
+
+    def remembered_authorize(username, anchor, required):
+        key = ("allowed", username, anchor, tuple(required))
+        if ALLOWED.get(key):
+            return True
+        allowed = authorize(username, anchor, required)
+        if allowed:
+            ALLOWED.put(key, True)
+        return allowed
+
+    def remembered_sender_is_admin():
+        key = ("admin", auth.authenticate_request().username)
+        if (admin := ALLOWED.get(key)) is None:
+            admin = sender_is_admin()
+            ALLOWED.put(key, admin)
+        return admin
+
+    auth._run_requirement, auth.authorize = remembered_run_requirement, remembered_authorize
+    auth.sender_is_admin = remembered_sender_is_admin
+    how = "a run's experiment in one query" if experiment_of else "whole runs read once"
+    print(f"mlops-vm: authorization cache on ({seconds:g} s; {how})", file=sys.stderr, flush=True)
+    return True
+
+
 class Lab:
     """ASGI wrapper, for uvicorn (MLflow's default server)."""
 
-    def __init__(self, app, uploads: Uploads, needs_login: bool = False):
+    def __init__(self, app, uploads: Uploads, needs_login: bool = False, concurrent_writes: int = 0):
         self.app, self.uploads, self.needs_login = app, uploads, needs_login
+        # At most this many run writes at once in this worker (0: no bound); the others wait
+        # here, where waiting costs nothing, so reads are not queued behind a grid search.
+        self.writes = asyncio.Semaphore(concurrent_writes) if concurrent_writes > 0 else None
 
     def __getattr__(self, name):  # the wrapped app's attributes (state, routes, ...)
         return getattr(self.app, name)
@@ -323,6 +517,14 @@ class Lab:
         if not anonymous and (refusal := self.uploads.refusal(scope["method"], path, length)):
             await drain(receive)
             return await self.answer(send, *refusal)
+        if self.writes and scope["method"] == "POST" and RUN_WRITE.search(path):
+            async with self.writes:
+                return await self.app(scope, receive, send)
+        if scope["method"] != "GET" and PERMISSION_CHANGE.search(path):
+            try:
+                return await self.app(scope, receive, send)
+            finally:
+                ALLOWED.clear()
         if scope["method"] != "GET" or not SERVER_INFO.search(path):
             return await self.app(scope, receive, send)
 
@@ -382,7 +584,7 @@ def lab(app, login_guard: bool = False):
     if isinstance(app, Flask):
         return lab_flask(app, uploads)
     # The login guard outermost: a refused login costs no other work.
-    wrapped = Lab(app, uploads, needs_login=login_guard)
+    wrapped = Lab(app, uploads, needs_login=login_guard, concurrent_writes=env_int("MLOPS_VM_CONCURRENT_WRITES"))
     if login_guard:
         wrapped = LoginGuard(wrapped, env_int("MLOPS_VM_LOGIN_FAILURES_PER_MINUTE", 10))
     return wrapped
@@ -399,6 +601,14 @@ def create_app():
 
 def create_basic_auth_app():
     """``mlflow server --app-name lab-basic-auth``: MLflow's basic-auth app."""
-    from mlflow.server.auth import create_app as create_auth_app
+    from mlflow.server import auth
 
-    return lab(create_auth_app(), login_guard=True)
+    app = auth.create_app()
+    experiment_of = None
+    if os.environ.get("MLFLOW_ENABLE_WORKSPACES", "").lower() not in ("1", "true"):  # else: MLflow's get_run
+        try:
+            experiment_of = sql_run_experiments(auth._get_tracking_store())
+        except Exception as error:  # noqa: BLE001 - not a SQL store, or another schema: whole runs
+            print(f"mlops-vm: runs' experiments read whole ({error!r})", file=sys.stderr, flush=True)
+    fast_authorization(auth, env_int("MLOPS_VM_PERMISSION_CACHE_SECONDS", 0), experiment_of)
+    return lab(app, login_guard=True)
