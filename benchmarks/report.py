@@ -8,6 +8,7 @@ python3 report.py classroom TIMES.txt
 
 import collections
 import json
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -82,6 +83,18 @@ def load(path: str, profile: str) -> None:
         met = speed >= 1.5 and tail <= 0.5 and errors == 0
         print(f"\nAt 32 threads the lab does **{speed:.2f}x** the course setup's runs/s with **{tail:.2f}x** its p95")
         print(f"and {errors} errors (goal: 1.5x, at most 0.5x, zero errors: {'met' if met else 'not met'}).\n")
+    reads = []
+    for threads in (8, 32):
+        lab, course = by.get(("lab", threads), []), by.get(("course", threads), [])
+        for kind, label in (("search", "search"), ("ui", "the UI's experiment page")):
+            if lab and course:
+                ratio = statistics.median(r["reads_ms"][kind]["p95"] for r in lab) / statistics.median(
+                    r["reads_ms"][kind]["p95"] for r in course
+                )
+                reads.append(f"{label} at {threads} threads **{ratio:.2f}x**{'' if ratio <= 1.0 else ' (not met)'}")
+    if reads:
+        print("Reads under that load, the lab's p95 against the course setup's (goal: at most 1.0x):")
+        print("; ".join(reads) + ".\n")
     text = Path(profile).read_text() if Path(profile).exists() else ""
     inclusive, own, total = collections.Counter(), collections.Counter(), 0
     for line in text.splitlines():
@@ -143,5 +156,45 @@ def classroom(path: str) -> None:
         print(f"\nGoal 3 VMs <= 1.8x one VM: {verdict} ({ratio:.2f}x; {ratio_lab:.2f}x without the archive copy).\n")
 
 
+SECTION_TITLES = {
+    "memory": "## Memory",
+    "load": "## Tracking load",
+    "artifacts": "## Artifacts",
+    "classroom": "## Classroom",
+}
+
+
+def sections(text: str) -> dict:
+    """'## Title' -> its text (up to the next title or the closing 'Command:' line)."""
+    found, title = {}, None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("## "):
+            title = line.strip()
+        elif line.startswith("Command: "):
+            title = None
+        if title:
+            found[title] = found.get(title, "") + line
+    return found
+
+
+def keep(new: str, old: str, measured: str) -> None:
+    """The new results, with the sections this run left out as an earlier run wrote them."""
+    new_text = Path(new).read_text()
+    old_text = Path(old).read_text() if Path(old).exists() else ""
+    date = re.search(r"on (\d{4}-\d{2}-\d{2})", old_text)
+    earlier = sections(old_text)
+    note = f"(Kept from the run of {date.group(1) if date else 'an earlier day'}: this one's SECTIONS left it out.)"
+    kept = [
+        earlier[title]
+        if "(Kept from the run of" in earlier[title]
+        else earlier[title].replace(title + "\n", f"{title}\n\n{note}\n", 1)
+        for name, title in SECTION_TITLES.items()
+        if name not in measured.split() and title in earlier
+    ]
+    head, command, tail = new_text.rpartition("Command: ")
+    print(head + "".join(kept) + command + tail, end="")
+
+
 if __name__ == "__main__":
-    {"memory": memory, "load": load, "artifacts": artifacts, "classroom": classroom}[sys.argv[1]](*sys.argv[2:])
+    commands = {"memory": memory, "load": load, "artifacts": artifacts, "classroom": classroom, "keep": keep}
+    commands[sys.argv[1]](*sys.argv[2:])
