@@ -76,7 +76,7 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /pr
   echo "# Benchmarks"
   echo
   echo "Written by \`make bench\` (benchmarks/bench.sh) on $(date -u +%Y-%m-%d), on $machine."
-  echo "Every figure below comes from this run; the test VMs are systemd containers on this machine"
+  echo "Every figure below comes from this run (but sections marked as kept from an earlier one); the test VMs are systemd containers on this machine"
   echo "(the stand-in images of \`make images\`), so absolute figures are this machine's."
   echo
 } > "$results"
