@@ -60,6 +60,7 @@ import secrets
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 SERVER_INFO = re.compile(r"/(?:ajax-)?api/\d+\.\d+/mlflow/server-info/?$")
 PRESIGNED_OR_MULTIPART = re.compile(r"/(?:ajax-)?api/2\.0/mlflow-artifacts/(presigned|mpu)/")
@@ -351,14 +352,8 @@ class Remembered:
 ALLOWED = Remembered(0)
 
 
-class RunInfo:
-    def __init__(self, **fields):
-        self.__dict__.update(fields)
-
-
-class Run:
-    def __init__(self, **info):
-        self.info = RunInfo(**info)
+def Run(**info):  # noqa: N802 - a stand-in for MLflow's Run: what _run_requirement reads of it
+    return SimpleNamespace(info=SimpleNamespace(**info))
 
 
 class OneRun:
@@ -397,7 +392,6 @@ def fast_authorization(auth, seconds: float, experiment_of=None) -> bool:
     own checks stay as they are. ``experiment_of(run_id)`` (its experiment's id, None when there
     is no such run), when given, answers a run's first requirement in one query. Returns whether
     the cache is on."""
-    global ALLOWED
     if seconds <= 0:
         return False
     try:
@@ -448,7 +442,8 @@ def fast_authorization(auth, seconds: float, experiment_of=None) -> bool:
         print(f"mlops-vm: authorization cache off: MLflow changed ({why})", file=sys.stderr, flush=True)
         return False
 
-    requirements, ALLOWED = Remembered(), Remembered(seconds)
+    requirements, ALLOWED.seconds = Remembered(), seconds
+    ALLOWED.clear()
 
     def requirement_of(run_id, action):
         if not experiment_of:
@@ -604,8 +599,10 @@ def create_basic_auth_app():
     from mlflow.server import auth
 
     app = auth.create_app()
+    from mlflow.environment_variables import MLFLOW_ENABLE_WORKSPACES
+
     experiment_of = None
-    if os.environ.get("MLFLOW_ENABLE_WORKSPACES", "").lower() not in ("1", "true"):  # else: MLflow's get_run
+    if not MLFLOW_ENABLE_WORKSPACES.get():  # with workspaces: MLflow's get_run, which knows them
         try:
             experiment_of = sql_run_experiments(auth._get_tracking_store())
         except Exception as error:  # noqa: BLE001 - not a SQL store, or another schema: whole runs
