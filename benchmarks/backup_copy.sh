@@ -28,7 +28,7 @@ if [ -z "${VM:-}" ]; then
 import sys, yaml
 file, root, credentials, name = sys.argv[1:]
 standins = [{"name": f"mlops-test/{n}:latest", "archive": f"{root}/.cache/images/archives/{n}.tar"} for n in ("postgres", "minio", "jupyter")]
-group = {"hosts": {name: {"ansible_connection": "community.docker.docker", "ansible_python_interpreter": "/usr/bin/python3"}},
+group = {"hosts": {name: {"ansible_connection": "docker", "ansible_python_interpreter": "/usr/bin/python3"}},
          "vars": {"base_ca_certificates": ["/etc/ssl/certs/ca-certificates.crt"], "postgres_image": "mlops-test/postgres:latest",
                   "s3_image": "mlops-test/minio:latest", "jupyter_image": "mlops-test/jupyter:latest",
                   "docker_image_archives": standins, "mlops_credentials_dir": credentials,

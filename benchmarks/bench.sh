@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # `make bench`: the lab measured against the course material's setup, on this machine, written to
 # benchmarks/RESULTS.md. Brings up what it needs (test VMs from `make images`), removes it after.
-#   1. provisioning: site.yml on a fresh VM (per-role times) and the no-change re-run
+#   1. provisioning: site.yml on a fresh VM (per-role times) and the no-change re-run, through the
+#      Docker connection and over SSH as a sudo user, each with Mitogen (ansible.cfg) and without
 #   2. memory: each service's PSS, idle, then with the example notebook run and a model served
 #   3. tracking load: the lab (HTTPS proxy, logins, PostgreSQL) against the course setup (mlflow
 #      server on SQLite with its defaults) on the same VM, 8 and 32 client threads, alternating
 #      rounds, plus reads under the load; a profile of the lab's server at 32 threads
 #   4. artifacts: 1 GB up and down through the lab's server against direct S3 on the VM, with
 #      mlflow_serv's peak RSS meanwhile
-#   5. classroom: site.yml on 1, 2 and 3 fresh VMs in one run each (wall time, ratio)
+#   5. classroom: site.yml on 1, 3 and 6 fresh VMs in one run each, then its no-change re-run
+#      (wall times, ratios to one VM)
 # Knobs: ROUNDS (3), SECONDS_PER_RUN (20), SECTIONS (which of 2.-5. to measure, default
 # "memory load artifacts classroom"; 1. always runs, it builds the VM), KEEP=1 (leave the VM and
 # the work directory for a look by hand). On a failure the work directory is kept and named.
@@ -39,7 +41,7 @@ import sys, yaml
 file, root, credentials, *names = sys.argv[1:]
 archives = root + "/.cache/images/archives/"
 standins = {n: {"name": f"mlops-test/{n}:latest", "archive": archives + n + ".tar"} for n in ("postgres", "minio", "jupyter")}
-hosts = {n: {"ansible_connection": "community.docker.docker", "ansible_python_interpreter": "/usr/bin/python3"} for n in names}
+hosts = {n: {"ansible_connection": "docker", "ansible_python_interpreter": "/usr/bin/python3"} for n in names}
 group = {
     "hosts": hosts,
     "vars": {
@@ -91,19 +93,48 @@ converge() { # converge LOG [ARGS...]: site.yml with per-role and per-task times
   ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_roles,ansible.posix.profile_tasks \
     ansible-playbook -i "$work/lab.yml" site.yml "$@" > "$out" 2>&1 || { tail -40 "$out" >&2; exit 1; }
 }
-t0=$(date +%s.%N); converge "$work/fresh.log"; t1=$(date +%s.%N)
-converge "$work/rerun.log"; t2=$(date +%s.%N)
-fresh=$(seconds_of "$t0" "$t1"); rerun=$(seconds_of "$t1" "$t2")
+changed_in() { grep -oE "$vm +: ok=[0-9]+ +changed=[0-9]+" "$1" | grep -oE 'changed=[0-9]+' | cut -d= -f2; }
+timed() { # timed COMMAND...: runs it, prints its wall seconds
+  local t0; t0=$(date +%s.%N); "$@"; seconds_of "$t0" "$(date +%s.%N)"
+}
+fresh=$(timed converge "$work/fresh.log")
+rerun=$(timed converge "$work/rerun.log")
+rerun_linear=$(ANSIBLE_STRATEGY=linear timed converge "$work/rerun-linear.log")
 transport=$(python3 benchmarks/profile_summary.py total "$work/fresh.log" "Copy the missing archives|Load the archives")
 fresh_lab=$(seconds_of "$transport" "$fresh")
-changed=$(grep -oE "$vm +: ok=[0-9]+ +changed=[0-9]+" "$work/rerun.log" | grep -oE 'changed=[0-9]+' | cut -d= -f2)
+changed=$(changed_in "$work/rerun.log") changed_linear=$(changed_in "$work/rerun-linear.log")
+# Over SSH as a sudo user with a key, as on a cloud VM (the Molecule scenarios' own steps).
+log "provisioning: SSH"
+cat > "$work/ssh-login.yml" <<YML
+- name: Let Ansible reach the VM over SSH as a sudo user
+  hosts: all
+  tasks:
+    - name: Install sshd, a sudo user and its key; write the inventory that uses them
+      ansible.builtin.include_tasks: $PWD/molecule/shared/tasks/ssh-login.yml
+      vars: {test_ssh_dir: $work/ssh}
+YML
+ansible-playbook -i "$work/lab.yml" "$work/ssh-login.yml" > "$work/ssh-login.log" 2>&1 || { tail -30 "$work/ssh-login.log" >&2; exit 1; }
+ssh_rerun=$(timed converge "$work/ssh-rerun.log" -i "$work/ssh/inventory.yml")
+ssh_rerun_linear=$(ANSIBLE_STRATEGY=linear timed converge "$work/ssh-rerun-linear.log" -i "$work/ssh/inventory.yml")
+ssh_changed=$(changed_in "$work/ssh-rerun.log") ssh_changed_linear=$(changed_in "$work/ssh-rerun-linear.log")
+tasks_run=$(grep -oE "$vm +: ok=[0-9]+" "$work/rerun.log" | grep -oE '[0-9]+$')
 {
   echo "## Provisioning"
   echo
   echo "\`site.yml\` on one fresh Debian 12 test VM, images loaded from local archives (as \`docker_image_archives\`),"
-  echo "Python packages from PyPI: **fresh ${fresh} s**; the no-change re-run **${rerun} s, ${changed} changed**."
-  echo "Of the fresh run, ${transport} s went to copying the test stand-ins' image archives into the VM and loading"
-  echo "them (test-only: a VM pulls the real images from their registry), so **${fresh_lab} s** is the lab's own converge."
+  echo "Python packages from PyPI: **fresh ${fresh} s**. Of it, ${transport} s went to copying the test stand-ins'"
+  echo "image archives into the VM and loading them (test-only: a VM pulls the real images from their"
+  echo "registry), so **${fresh_lab} s** is the lab's own converge."
+  echo
+  echo "The no-change re-run ($tasks_run tasks run), with Mitogen (the strategy in ansible.cfg) and without it"
+  echo "(\`ANSIBLE_STRATEGY=linear\`); over SSH as a sudo user with a key, and through the Docker connection:"
+  echo
+  echo "| Connection | Mitogen | Without (linear) |"
+  echo "|---|---|---|"
+  echo "| SSH, sudo | **${ssh_rerun} s**, ${ssh_changed} changed | ${ssh_rerun_linear} s, ${ssh_changed_linear} changed |"
+  echo "| Docker | **${rerun} s**, ${changed} changed | ${rerun_linear} s, ${changed_linear} changed |"
+  echo
+  python3 benchmarks/report.py goals "$fresh_lab" "$ssh_rerun" "$ssh_changed"
   echo
   echo "Per role, fresh run (\`profile_roles\`; lab wiring and report count as their own lines):"
   echo
@@ -203,7 +234,7 @@ fi
 if section classroom; then
   [ "$KEEP" = 1 ] || { docker rm -f -v "$vm" >/dev/null; vms=(); }
   : > "$work/classroom.txt"
-  for n in 1 2 3; do
+  for n in 1 3 6; do
     names=(); for i in $(seq 1 "$n"); do names+=("bench-class$n-$i"); done
     log "classroom: $n VM(s)"
     start_vms "${names[@]}"
@@ -212,7 +243,10 @@ if section classroom; then
     ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks \
       ansible-playbook -i "$work/class$n.yml" site.yml > "$work/class$n.log" 2>&1 || { tail -30 "$work/class$n.log" >&2; exit 1; }
     t1=$(date +%s.%N)
-    echo "$n $(seconds_of "$t0" "$t1") $(python3 benchmarks/profile_summary.py total "$work/class$n.log" "Copy the missing archives|Load the archives")" >> "$work/classroom.txt"
+    ansible-playbook -i "$work/class$n.yml" site.yml > "$work/class$n-rerun.log" 2>&1 || { tail -30 "$work/class$n-rerun.log" >&2; exit 1; }
+    t2=$(date +%s.%N)
+    grep -qE "changed=[1-9]" "$work/class$n-rerun.log" && { log "classroom: the re-run of $n VM(s) changed something"; exit 1; }
+    echo "$n $(seconds_of "$t0" "$t1") $(python3 benchmarks/profile_summary.py total "$work/class$n.log" "Copy the missing archives|Load the archives") $(seconds_of "$t1" "$t2")" >> "$work/classroom.txt"
     docker rm -f -v "${names[@]}" >/dev/null
     vms=("${vms[@]:0:${#vms[@]}-$n}")
   done

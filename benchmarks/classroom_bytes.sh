@@ -48,7 +48,7 @@ archives=$PWD/.cache/images/archives
   echo "    mlops:"
   echo "      hosts:"
   echo "        ${names[0]}: &vm"
-  echo "          ansible_connection: community.docker.docker"
+  echo "          ansible_connection: docker"
   echo "          mlops_credentials_dir: $work/credentials"
   echo "          base_ca_certificates: [${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}]"
   echo "          mlops_wheelhouse_dir: \"$([[ $mode == cached ]] && echo "$work/wheelhouse")\""

@@ -18,7 +18,7 @@ scripts/start-test-vm.sh "$VM"
 cat > "$work/inventory.yml" <<YAML
 all:
   hosts:
-    $VM: {ansible_connection: community.docker.docker, ansible_python_interpreter: /usr/bin/python3}
+    $VM: {ansible_connection: docker, ansible_python_interpreter: /usr/bin/python3}
   vars:
     base_ca_certificates: [/etc/ssl/certs/ca-certificates.crt]
 YAML

@@ -14,6 +14,7 @@ import ipaddress
 import os
 import posixpath
 import re
+import warnings
 
 # A DNS name or an IPv4 address (a Host header, a certificate name, a URL's host).
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -409,7 +410,10 @@ def _pem(path, loader) -> bool:
     if not _text(path) or not os.path.isfile(path):
         return False
     try:
-        with open(path, "rb") as pem:
+        # Quiet: a system CA bundle holds old roots cryptography warns about (a serial number of 0),
+        # which it still loads; the warning would reach the run's output on every check.
+        with open(path, "rb") as pem, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             return bool(loader(pem.read()))
     except (ValueError, TypeError, OSError):
         return False

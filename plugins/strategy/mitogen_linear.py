@@ -1,0 +1,13 @@
+"""Mitogen's linear strategy, from the mitogen package in the controller's venv (requirements.txt).
+
+The repository's ansible.cfg and Molecule's config select it (`strategy = mitogen_linear`): each VM
+keeps one Python process for the whole run, so a task costs a message instead of a fresh
+interpreter and module upload; a no-change re-run of the lab takes about a third of the time
+(benchmarks/RESULTS.md). It changes how tasks travel, not what they do: `ANSIBLE_STRATEGY=linear`
+runs the same playbooks without it. Not part of the built collection (galaxy.yml build_ignore):
+a user of the collection picks a strategy in their own ansible.cfg.
+"""
+
+from ansible_mitogen.plugins.strategy.mitogen_linear import StrategyModule
+
+__all__ = ["StrategyModule"]
