@@ -8,6 +8,13 @@ runs the same playbooks without it. Not part of the built collection (galaxy.yml
 a user of the collection picks a strategy in their own ansible.cfg.
 """
 
+import ansible_mitogen.strategy
 from ansible_mitogen.plugins.strategy.mitogen_linear import StrategyModule
+
+# The controller's own tasks (delegate_to: localhost, inventory/local.yml) keep Ansible's local
+# connection: Mitogen's would run sudo for `become` even as root, and gains little there.
+ansible_mitogen.strategy.REDIRECTED_CONNECTION_PLUGINS = tuple(
+    name for name in ansible_mitogen.strategy.REDIRECTED_CONNECTION_PLUGINS if name != "local"
+)
 
 __all__ = ["StrategyModule"]
