@@ -144,10 +144,10 @@ tasks_run=$(grep -oE "$vm +: ok=[0-9]+" "$work/rerun.log" | grep -oE '[0-9]+$')
   python3 benchmarks/profile_summary.py roles "$work/fresh.log"
   echo '```'
   echo
-  echo "Slowest tasks of the re-run (\`profile_tasks\`):"
+  echo "Slowest tasks of the no-change re-run over SSH with Mitogen (\`profile_tasks\`):"
   echo
   echo '```'
-  python3 benchmarks/profile_summary.py tasks "$work/rerun.log" 12
+  python3 benchmarks/profile_summary.py tasks "$work/ssh-rerun.log" 12
   echo '```'
   echo
 } >> "$results"
