@@ -144,10 +144,12 @@ def classroom(path: str) -> None:
     print("## Classroom\n")
     print("`site.yml` on N fresh test VMs in one run, then its no-change re-run with Mitogen (ansible.cfg)")
     print("and with `ANSIBLE_STRATEGY=linear`; all VMs on this machine's cores beside the controller, so each")
-    print("VM's own work counts against the others; images from local archives. \"Without the archive copy\"")
+    print('VM\'s own work counts against the others; images from local archives. "Without the archive copy"')
     print("leaves out copying the test stand-ins' image archives into the VMs and loading them (test-only:")
     print("real VMs pull from a registry). Ratios are to one VM:\n")
-    print("| VMs | Fresh | Ratio | Without the archive copy | Ratio | Re-run, Mitogen | Ratio | Re-run, linear | Ratio |")  # noqa: E501
+    print(
+        "| VMs | Fresh | Ratio | Without the archive copy | Ratio | Re-run, Mitogen | Ratio | Re-run, linear | Ratio |"
+    )  # noqa: E501
     print("|---|---|---|---|---|---|---|---|---|")
     for n, seconds, transport, rerun, linear in times:
         lab, first_lab = seconds - transport, first[1] - first[2]
