@@ -149,7 +149,7 @@ def classroom(path: str) -> None:
     print("real VMs pull from a registry). Ratios are to one VM:\n")
     print(
         "| VMs | Fresh | Ratio | Without the archive copy | Ratio | Re-run, Mitogen | Ratio | Re-run, linear | Ratio |"
-    )  # noqa: E501
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for n, seconds, transport, rerun, linear in times:
         lab, first_lab = seconds - transport, first[1] - first[2]
