@@ -8,6 +8,7 @@ python3 report.py classroom TIMES.txt
 
 import collections
 import json
+import os
 import re
 import statistics
 import sys
@@ -138,7 +139,9 @@ def artifacts(transfers: str, rss: str) -> None:
 
 def classroom(path: str) -> None:
     # Each line: VMs, fresh wall seconds, seconds of the test-only image archive copy and load,
-    # no-change re-run wall seconds with Mitogen (ansible.cfg), then with the linear strategy.
+    # no-change re-run wall seconds with Mitogen (ansible.cfg), then with the linear strategy;
+    # then (benchmarks/cpu_of.py) the Mitogen re-run's CPU seconds on the controller and on the
+    # whole machine.
     times = [[float(x) for x in line.split()] for line in Path(path).read_text().splitlines() if line.strip()]
     first = times[0]
     print("## Classroom\n")
@@ -151,7 +154,7 @@ def classroom(path: str) -> None:
         "| VMs | Fresh | Ratio | Without the archive copy | Ratio | Re-run, Mitogen | Ratio | Re-run, linear | Ratio |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for n, seconds, transport, rerun, linear in times:
+    for n, seconds, transport, rerun, linear, *_ in times:
         lab, first_lab = seconds - transport, first[1] - first[2]
         print(
             f"| {n:.0f} | {seconds:.0f} s | {seconds / first[1]:.2f}x | {lab:.0f} s | {lab / first_lab:.2f}x"
@@ -164,6 +167,19 @@ def classroom(path: str) -> None:
             ratio = row[0][column] / first[column]
             print(f"Goal {what} of {n} VMs <= {goal}x one VM: {'met' if ratio <= goal else 'not met'} ({ratio:.2f}x).")
     print()
+    if all(len(row) >= 7 for row in times):
+        cores = os.cpu_count() or 1
+        print("Where the no-change re-run (Mitogen) goes, in CPU seconds: the controller's (`ansible-playbook` and")
+        print("its children) and this whole machine's (the controller, the VMs, their engines and services);")
+        print(f"the machine's CPU over its {cores} cores is the shortest the re-run could take here:\n")
+        print("| VMs | Re-run | Controller CPU | per VM | Machine CPU | per VM | Machine CPU / cores |")
+        print("|---|---|---|---|---|---|---|")
+        for n, _, _, rerun, _, controller, machine in times:
+            print(
+                f"| {n:.0f} | {rerun:.0f} s | {controller:.1f} s | {controller / n:.1f} s | {machine:.1f} s"
+                f" | {machine / n:.1f} s | {machine / cores:.0f} s |"
+            )
+        print()
 
 
 def goals(fresh_lab: str, ssh_rerun: str, ssh_changed: str) -> None:
