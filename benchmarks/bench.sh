@@ -13,7 +13,8 @@
 #      (wall times, ratios to one VM; the re-run's CPU on the controller and on the whole machine)
 # Knobs: ROUNDS (3), SECONDS_PER_RUN (20), SECTIONS (which of 2.-5. to measure, default
 # "memory load artifacts classroom"; 1. always runs, it builds the VM), KEEP=1 (leave the VM and
-# the work directory for a look by hand). On a failure the work directory is kept and named.
+# the work directory for a look by hand), CLASS_SIZES (the classroom section's numbers of VMs,
+# default "1 3 6"; the first is the base of its ratios). On a failure the work directory is kept and named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
@@ -21,6 +22,7 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 SECTIONS=${SECTIONS:-memory load artifacts classroom}
 KEEP=${KEEP:-0}
+CLASS_SIZES=${CLASS_SIZES:-1 3 6}
 work=$(mktemp -d /tmp/mlops-bench.XXXX)
 vms=()
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -236,7 +238,7 @@ fi
 if section classroom; then
   [ "$KEEP" = 1 ] || { docker rm -f -v "$vm" >/dev/null; vms=(); }
   : > "$work/classroom.txt"
-  for n in 1 3 6; do
+  for n in $CLASS_SIZES; do
     names=(); for i in $(seq 1 "$n"); do names+=("bench-class$n-$i"); done
     log "classroom: $n VM(s)"
     start_vms "${names[@]}"
