@@ -41,6 +41,8 @@ registry_answers() {
   [ "$REGISTRY" = yes ]
 }
 
+ensure_debootstrap() { command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }; }
+
 # Base root file system for a Debian suite: the registry's image, else debootstrap.
 VM_PACKAGES=systemd,systemd-sysv,python3,sudo,iproute2,ca-certificates
 base_for_suite() {
@@ -48,7 +50,7 @@ base_for_suite() {
   want=$(hash_of "debootstrap minbase $suite $VM_PACKAGES")
   if [ "$(image_label "$name")" = "$want" ]; then echo "$name"; return; fi
   if registry_answers && docker pull -q "debian:$suite" >/dev/null; then echo "debian:$suite"; return; fi
-  command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }
+  ensure_debootstrap
   local dir="$WORK/rootfs-$suite"
   rm -rf "$dir"
   log "debootstrap $suite (about a minute)"
@@ -95,10 +97,20 @@ save() {
 SELECTED=" $* "
 selected() { [ "$SELECTED" = "  " ] || [[ "$SELECTED" == *" $1 "* ]]; }
 
+# Debian 13's root file system downloads while Debian 12's builds (debootstrap waits on the network).
+trixie_job=""
+if selected mlops-test/debian13-systemd || selected mlops-test/postgres17; then
+  if [ "$(image_label mlops-test/trixie-rootfs)" != "$(hash_of "debootstrap minbase trixie $VM_PACKAGES")" ]; then
+    registry_answers || ensure_debootstrap  # once, before the two run at the same time
+  fi
+  base_for_suite trixie > "$WORK/trixie-base" &
+  trixie_job=$!
+fi
 # Debian 12 always: the stand-ins build on it (it already holds python3 and the CA store).
 build mlops-test/debian12-systemd "$CONTEXTS/systemd-vm" "$(base_for_suite bookworm)"
-if selected mlops-test/debian13-systemd || selected mlops-test/postgres17; then
-  build mlops-test/debian13-systemd "$CONTEXTS/systemd-vm" "$(base_for_suite trixie)"
+if [ -n "$trixie_job" ]; then
+  wait "$trixie_job" || { log "the Debian 13 root file system failed"; exit 1; }
+  build mlops-test/debian13-systemd "$CONTEXTS/systemd-vm" "$(cat "$WORK/trixie-base")"
 fi
 # NAME CONTEXT BASE [BUILD_ARG]: the stand-ins, each saved as an archive the roles load into VMs.
 while read -r name context base arg; do
