@@ -105,7 +105,9 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         args = self._task.args
         with open(args["spec"]) as spec_file:
-            options = yaml.safe_load(spec_file)["argument_specs"][args.get("entry_point", "main")].get("options", {})
+            # libyaml's parser where PyYAML has it (about 4x faster: every run checks each role's spec).
+            specs = yaml.load(spec_file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+            options = specs["argument_specs"][args.get("entry_point", "main")].get("options", {})
         errors, unevaluated = [], []
         for name, spec in options.items():
             if name not in task_vars:
