@@ -95,6 +95,9 @@ converge() { # converge LOG [ARGS...]: site.yml with per-role and per-task times
   ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_roles,ansible.posix.profile_tasks \
     ansible-playbook -i "$work/lab.yml" site.yml "$@" > "$out" 2>&1 || { tail -40 "$out" >&2; exit 1; }
 }
+task_results() { # the task results of a run, summed over its hosts (ok and skipped, from the recap)
+  grep -oE ': ok=[0-9]+ .* skipped=[0-9]+' "$1" | awk '{sub("ok=", "", $2); sub("skipped=", "", $6); n += $2 + $6} END {print n + 0}'
+}
 changed_in() { grep -oE "$vm +: ok=[0-9]+ +changed=[0-9]+" "$1" | grep -oE 'changed=[0-9]+' | cut -d= -f2; }
 timed() { # timed COMMAND...: runs it, prints its wall seconds
   local t0; t0=$(date +%s.%N); "$@"; seconds_of "$t0" "$(date +%s.%N)"
@@ -257,7 +260,7 @@ if section classroom; then
     if grep -qE "changed=[1-9]" "$work/class$n-rerun.log" "$work/class$n-rerun-linear.log"; then
       log "classroom: a re-run of $n VM(s) changed something"; exit 1
     fi
-    echo "$n $(seconds_of "$t0" "$t1") $(python3 benchmarks/profile_summary.py total "$work/class$n.log" "Copy the missing archives|Load the archives") $(seconds_of "$t1" "$t2") $(seconds_of "$t2" "$t3") $(cut -d' ' -f2- "$work/class$n-cpu.txt")" >> "$work/classroom.txt"
+    echo "$n $(seconds_of "$t0" "$t1") $(python3 benchmarks/profile_summary.py total "$work/class$n.log" "Copy the missing archives|Load the archives") $(seconds_of "$t1" "$t2") $(seconds_of "$t2" "$t3") $(cut -d' ' -f2- "$work/class$n-cpu.txt") $(task_results "$work/class$n-rerun.log")" >> "$work/classroom.txt"
     docker rm -f -v "${names[@]}" >/dev/null
     vms=("${vms[@]:0:${#vms[@]}-$n}")
   done

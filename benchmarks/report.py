@@ -141,7 +141,7 @@ def classroom(path: str) -> None:
     # Each line: VMs, fresh wall seconds, seconds of the test-only image archive copy and load,
     # no-change re-run wall seconds with Mitogen (ansible.cfg), then with the linear strategy;
     # then (benchmarks/cpu_of.py) the Mitogen re-run's CPU seconds on the controller and on the
-    # whole machine.
+    # whole machine, and the re-run's task results summed over its hosts.
     times = [[float(x) for x in line.split()] for line in Path(path).read_text().splitlines() if line.strip()]
     first = times[0]
     print("## Classroom\n")
@@ -167,17 +167,20 @@ def classroom(path: str) -> None:
             ratio = row[0][column] / first[column]
             print(f"Goal {what} of {n} VMs <= {goal}x one VM: {'met' if ratio <= goal else 'not met'} ({ratio:.2f}x).")
     print()
-    if all(len(row) >= 7 for row in times):
+    if all(len(row) >= 8 for row in times):
         cores = os.cpu_count() or 1
         print("Where the no-change re-run (Mitogen) goes, in CPU seconds: the controller's (`ansible-playbook` and")
         print("its children) and this whole machine's (the controller, the VMs, their engines and services);")
         print(f"the machine's CPU over its {cores} cores is the shortest the re-run could take here:\n")
-        print("| VMs | Re-run | Controller CPU | per VM | Machine CPU | per VM | Machine CPU / cores |")
-        print("|---|---|---|---|---|---|---|")
-        for n, _, _, rerun, _, controller, machine in times:
+        print(
+            "| VMs | Re-run | Task results | Controller CPU | per task and host | Machine CPU | per VM"
+            " | Machine CPU / cores |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+        for n, _, _, rerun, _, controller, machine, results in times:
             print(
-                f"| {n:.0f} | {rerun:.0f} s | {controller:.1f} s | {controller / n:.1f} s | {machine:.1f} s"
-                f" | {machine / n:.1f} s | {machine / cores:.0f} s |"
+                f"| {n:.0f} | {rerun:.0f} s | {results:.0f} | {controller:.1f} s | {1000 * controller / results:.0f} ms"
+                f" | {machine:.1f} s | {machine / n:.1f} s | {machine / cores:.0f} s |"
             )
         print()
 
