@@ -268,7 +268,7 @@ if section classroom; then
 fi
 
 {
-  echo "Command: \`ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SECTIONS=\"$SECTIONS\" make bench\`"
+  echo "Command: \`ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SECTIONS=\"$SECTIONS\" CLASS_SIZES=\"$CLASS_SIZES\" make bench\`"
   echo "($(( SECONDS / 60 )) min)."
 } >> "$results"
 # The sections this run left out stay as an earlier run measured them, marked with its date.
