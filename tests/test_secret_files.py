@@ -74,3 +74,12 @@ def test_check_mode_writes_nothing(tmp_path):
     state = tmp_path / "service"
     would, _ = secret_files(state, FILES, check=True)
     assert would["changed"] and would["changed_files"] == ["password", "token"] and not state.exists()
+
+
+def test_makes_missing_parents_root_only(tmp_path):
+    # As ansible.builtin.file's state=directory did: a role run alone on a fresh VM has no
+    # /var/lib/mlops-vm yet.
+    state = tmp_path / "var-lib/mlops-vm/service"
+    written, _ = secret_files(state, FILES[:1])
+    assert written["changed_files"] == ["password"]
+    assert oct(state.parent.stat().st_mode & 0o7777) == "0o700" and state.parent.stat().st_uid == 0

@@ -73,11 +73,14 @@ def uid_of(owner: int | str) -> int:
 
 
 def directory(path: str, mode: int, check: bool) -> bool:
-    """Make PATH a directory owned by root with MODE; whether it changed."""
+    """Make PATH a directory owned by root with MODE; whether it changed. Missing parents are
+    made the same way, as ansible.builtin.file's state=directory does."""
     try:
         found = os.lstat(path)
     except FileNotFoundError:
         if not check:
+            if not os.path.isdir(os.path.dirname(path)):
+                directory(os.path.dirname(path), mode, check)
             os.mkdir(path, mode)
             os.chown(path, 0, 0)
             os.chmod(path, mode)
@@ -132,6 +135,15 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    try:
+        written, changed = write(module)
+    except OSError as error:
+        module.fail_json(msg=f"secret_files: {error}")
+    module.exit_json(changed=changed, changed_files=written)
+
+
+def write(module: AnsibleModule) -> tuple[list, bool]:
+    """Write the directories and files; (the names of the files written, whether anything changed)."""
     check, state_dir = module.check_mode, module.params["state_dir"]
     secrets_dir = os.path.join(state_dir, "secrets")
     changed = directory(state_dir, 0o700, check)
@@ -148,7 +160,7 @@ def main() -> None:
         # In check mode a directory this run would make is not there: every file in it would be written.
         if (check and not os.path.isdir(secrets_dir)) or secret_file(path, item["value"].encode(), uid, check):
             written.append(item["name"])
-    module.exit_json(changed=changed or bool(written), changed_files=written)
+    return written, changed or bool(written)
 
 
 if __name__ == "__main__":
