@@ -35,7 +35,7 @@ EXAMPLES = r"""
     spec: "{{ role_path }}/meta/argument_specs.yml"
 """
 
-import yaml
+from ansible.module_utils.common.yaml import yaml_load
 from ansible.plugins.action import ActionBase
 from ansible_collections.mlops_vm.lab.plugins.module_utils.kinds import number, whole_number
 
@@ -105,8 +105,7 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         args = self._task.args
         with open(args["spec"]) as spec_file:
-            # libyaml's parser where PyYAML has it (about 4x faster: every run checks each role's spec).
-            specs = yaml.load(spec_file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+            specs = yaml_load(spec_file)  # libyaml's parser where PyYAML has it: every run checks each spec
             options = specs["argument_specs"][args.get("entry_point", "main")].get("options", {})
         errors, unevaluated = [], []
         for name, spec in options.items():
