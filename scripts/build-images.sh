@@ -45,10 +45,12 @@ ensure_debootstrap() { command -v debootstrap >/dev/null || { apt-get update -qq
 
 # Base root file system for a Debian suite: the registry's image, else debootstrap.
 VM_PACKAGES=systemd,systemd-sysv,python3,sudo,iproute2,ca-certificates
+rootfs_inputs() { hash_of "debootstrap minbase $1 $VM_PACKAGES"; }
+rootfs_current() { [ "$(image_label "mlops-test/$1-rootfs")" = "$(rootfs_inputs "$1")" ]; }
 base_for_suite() {
   local suite=$1 name="mlops-test/$1-rootfs" want
-  want=$(hash_of "debootstrap minbase $suite $VM_PACKAGES")
-  if [ "$(image_label "$name")" = "$want" ]; then echo "$name"; return; fi
+  want=$(rootfs_inputs "$suite")
+  if rootfs_current "$suite"; then echo "$name"; return; fi
   if registry_answers && docker pull -q "debian:$suite" >/dev/null; then echo "debian:$suite"; return; fi
   ensure_debootstrap
   local dir="$WORK/rootfs-$suite"
@@ -100,9 +102,7 @@ selected() { [ "$SELECTED" = "  " ] || [[ "$SELECTED" == *" $1 "* ]]; }
 # Debian 13's root file system downloads while Debian 12's builds (debootstrap waits on the network).
 trixie_job=""
 if selected mlops-test/debian13-systemd || selected mlops-test/postgres17; then
-  if [ "$(image_label mlops-test/trixie-rootfs)" != "$(hash_of "debootstrap minbase trixie $VM_PACKAGES")" ]; then
-    registry_answers || ensure_debootstrap  # once, before the two run at the same time
-  fi
+  rootfs_current trixie || registry_answers || ensure_debootstrap  # once, before the two run at once
   base_for_suite trixie > "$WORK/trixie-base" &
   trixie_job=$!
 fi
