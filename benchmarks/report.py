@@ -167,22 +167,21 @@ def classroom(path: str) -> None:
             ratio = row[0][column] / first[column]
             print(f"Goal {what} of {n} VMs <= {goal}x one VM: {'met' if ratio <= goal else 'not met'} ({ratio:.2f}x).")
     print()
-    if all(len(row) >= 8 for row in times):
-        cores = os.cpu_count() or 1
-        print("Where the no-change re-run (Mitogen) goes, in CPU seconds: the controller's (`ansible-playbook` and")
-        print("its children) and this whole machine's (the controller, the VMs, their engines and services);")
-        print(f"the machine's CPU over its {cores} cores is the shortest the re-run could take here:\n")
+    cores = os.cpu_count() or 1
+    print("Where the no-change re-run (Mitogen) goes, in CPU seconds: the controller's (`ansible-playbook` and")
+    print("its children) and this whole machine's (the controller, the VMs, their engines and services);")
+    print(f"the machine's CPU over its {cores} cores is the shortest the re-run could take here:\n")
+    print(
+        "| VMs | Re-run | Task results | Controller CPU | per task and host | Machine CPU | per VM"
+        " | Machine CPU / cores |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for n, _, _, rerun, _, controller, machine, results in times:
         print(
-            "| VMs | Re-run | Task results | Controller CPU | per task and host | Machine CPU | per VM"
-            " | Machine CPU / cores |"
+            f"| {n:.0f} | {rerun:.0f} s | {results:.0f} | {controller:.1f} s | {1000 * controller / results:.0f} ms"
+            f" | {machine:.1f} s | {machine / n:.1f} s | {machine / cores:.0f} s |"
         )
-        print("|---|---|---|---|---|---|---|---|")
-        for n, _, _, rerun, _, controller, machine, results in times:
-            print(
-                f"| {n:.0f} | {rerun:.0f} s | {results:.0f} | {controller:.1f} s | {1000 * controller / results:.0f} ms"
-                f" | {machine:.1f} s | {machine / n:.1f} s | {machine / cores:.0f} s |"
-            )
-        print()
+    print()
 
 
 def goals(fresh_lab: str, ssh_rerun: str, ssh_changed: str) -> None:
