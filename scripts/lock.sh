@@ -24,6 +24,8 @@ PY
 }
 lock() { # lock OUTPUT PYTHON (requirements on stdin)
   mkdir -p "$(dirname "$1")"
+  # Seeded with the current lock, uv keeps its versions: a changed pin moves only what it needs.
+  if [ -f "$1" ]; then cp "$1" "$1.new"; fi
   "$UV" pip compile --quiet --universal --generate-hashes --python-version "$2" --no-header \
     --custom-compile-command "make lock" -o "$1.new" - && mv "$1.new" "$1"
   echo "lock: $1 ($(grep -cE '^[A-Za-z0-9]' "$1") packages)"

@@ -406,3 +406,33 @@ def test_run_writes_wait_their_turn_while_reads_go_straight_through():
     assert {status for status, _, _ in answers} == {200}
     assert most["writes"] == 2
     assert done.index("search") < 3  # not behind the ten writes
+
+
+def test_metrics_need_a_working_login_and_any_such_login_reads_them(monkeypatch):
+    monkeypatch.setattr(app_module, "metrics_body", lambda: b"mlflow_http_request_total 1.0\n")
+    mlflow = FakeMlflow()
+    app = guard(mlflow)
+
+    async def run():
+        return [
+            await call(app, path="/metrics"),  # MLflow's own 401 without a login (the stand-in: 200)
+            await call(app, path="/metrics", headers=[(b"authorization", basic("student", "wrong"))]),
+            await call(app, path="/metrics", headers=[(b"authorization", basic("student", PASSWORD))]),
+            await call(app, path="/metrics", headers=[(b"authorization", basic("student", PASSWORD))]),
+        ]
+
+    (anonymous, wrong, first, again) = asyncio.run(run())
+    assert wrong[0] == 401
+    assert first[0] == again[0] == 200
+    assert first[1][b"content-type"].startswith(b"text/plain; version=0.0.4")
+    # Only the anonymous request reached MLflow (which refuses it), besides the two login checks.
+    assert mlflow.requests.count("/metrics") == 1
+    assert anonymous[0] == 200  # the stand-in's answer: MLflow decides, not the guard
+
+
+def test_metrics_are_left_to_mlflow_when_the_server_exposes_none(monkeypatch):
+    monkeypatch.setattr(app_module, "metrics_body", lambda: None)
+    mlflow = FakeMlflow()
+    app = guard(mlflow)
+    status, _, _ = asyncio.run(call(app, path="/metrics", headers=[(b"authorization", basic("student", PASSWORD))]))
+    assert status == 200 and mlflow.requests.count("/metrics") == 1

@@ -42,6 +42,11 @@ and the shortcuts that let two cores keep up with a class.
 6. Reads before a grid search: at most ``MLOPS_VM_CONCURRENT_WRITES`` run writes (runs created,
    logged to, ended) run at once per worker; the others wait in the event loop, where waiting
    holds no thread, so a search or the UI is not queued behind thirty writers (0: no bound).
+7. Metrics for any working login (``lab-basic-auth``, ``--expose-prometheus``). MLflow's basic
+   auth lets only admins read ``/metrics`` (no permission covers it), so a Prometheus scraper
+   would need the admin's password. Here a GET of ``/metrics`` with a login the guard found
+   working gets the server's metrics, all workers' (prometheus_client's multiprocess files,
+   as MLflow's own endpoint reads them); without a login MLflow answers 401 as ever.
 
 Entry points (``mlflow.app``): ``lab`` (no login) and ``lab-basic-auth`` (MLflow's basic auth).
 It depends only on ASGI/Flask behaviour, MLflow's REST API and its response format, not on MLflow
@@ -88,6 +93,22 @@ RUN_WRITE = re.compile(r"/(?:ajax-)?api/2\.0/mlflow/runs/(?!search)")
 PERMISSION_CHANGE = re.compile(r"/mlflow/(?:users|roles)/|/permissions/")
 # Only nginx on this VM may say who the client is.
 TRUSTED_PROXIES = {"127.0.0.1", "::1"}
+# prometheus_flask_exporter's endpoint (mlflow server --expose-prometheus), never under a prefix.
+METRICS = "/metrics"
+
+
+def metrics_body() -> bytes | None:
+    """The server's Prometheus metrics, every worker's; None when it exposes none."""
+    # MLflow sets the lower-case name, which prometheus_client reads too.
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("prometheus_multiproc_dir")  # noqa: SIM112
+    if not directory:
+        return None
+    from prometheus_client import CollectorRegistry, generate_latest
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=directory)
+    return generate_latest(registry)
 
 
 def unsupported_body(kind: str) -> bytes:
@@ -309,6 +330,18 @@ class LoginGuard:
                 self.working[digest] = now + self.remember
                 while len(self.working) > self.limit:
                     self.working.popitem(last=False)
+            elif scope.get("path") == METRICS:  # MLflow could not say: its own rules apply
+                return await self.app(scope, receive, send)
+        if scope.get("path") == METRICS and scope.get("method") == "GET":
+            body = await asyncio.to_thread(metrics_body)
+            if body is not None:
+                await drain(receive)
+                headers = [
+                    (b"content-type", b"text/plain; version=0.0.4; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                return await send({"type": "http.response.body", "body": body})
 
         async def forget_if_refused(message):
             if message["type"] == "http.response.start" and message["status"] == 401:
