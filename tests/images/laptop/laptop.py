@@ -15,6 +15,12 @@
                                                while the student works: the student's answer times
   laptop.py tls HOST PORT...                   which TLS versions and cipher suites each port accepts
   laptop.py upload URL SIZE                    log a metric and a SIZE-byte artifact; read them back
+  laptop.py otlp URL EXPERIMENT                a plain OpenTelemetry SDK exporter (no MLflow in the
+                                               loop) sends a trace of three spans to URL/v1/traces,
+                                               into EXPERIMENT (made with the stock client)
+  laptop.py ui-trace URL EXPERIMENT TRACE_ID OUT.png
+                                               the experiment's traces in Chromium: the trace opened,
+                                               its spans shown
 
 The MLflow client is stock: the tests set no MLflow environment variable. The login comes from
 ~/.mlflow/credentials and trust in the class CA from REQUESTS_CA_BUNDLE (for Python) and the
@@ -517,6 +523,72 @@ def upload(uri: str, size: int) -> None:
     )
 
 
+def otlp(url: str, experiment_name: str) -> None:
+    """What an application instrumented with OpenTelemetry alone does: its spans, exported over
+    OTLP/HTTP (protobuf) to the lab, with the student's login and the class CA."""
+    import base64
+
+    import mlflow
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    mlflow.set_tracking_uri(url)
+    experiment_id = mlflow.set_experiment(experiment_name).experiment_id
+    user, password = student_login()
+    exporter = OTLPSpanExporter(
+        endpoint=f"{url}/v1/traces",
+        headers={
+            "x-mlflow-experiment-id": experiment_id,
+            "authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode(),
+        },
+        certificate_file=os.environ.get("REQUESTS_CA_BUNDLE"),  # the class CA, as the handout sets it
+    )
+    provider = TracerProvider(resource=Resource.create({"service.name": "laptop-app"}))
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    tracer = provider.get_tracer("laptop")
+    with tracer.start_as_current_span("handle-request") as root:
+        root.set_attribute("request.question", "Where are the artifacts kept?")
+        with tracer.start_as_current_span("lookup-documents") as lookup:
+            lookup.set_attribute("documents.found", 2)
+        with tracer.start_as_current_span("compose-answer") as compose:
+            compose.set_attribute("answer.length", 42)
+        trace_id = format(root.get_span_context().trace_id, "032x")
+    exported = provider.force_flush(30000)
+    provider.shutdown()
+    emit(exported=exported, experiment_id=experiment_id, otel_trace_id=trace_id)
+
+
+def ui_trace(url: str, experiment_name: str, trace_id: str, screenshot: str) -> None:
+    """The experiment's Traces tab as the student: the trace found by its id in the search box,
+    opened, its span tree shown (every span's name) with the root span's attributes."""
+    import mlflow
+    from playwright.sync_api import sync_playwright
+
+    mlflow.set_tracking_uri(url)
+    experiment_id = mlflow.get_experiment_by_name(experiment_name).experiment_id
+    spans = [span.name for span in mlflow.get_trace(trace_id).data.spans]
+    with sync_playwright() as playwright:
+        page = student_browser(playwright, {"width": 1600, "height": 1000}).new_page()
+        page.set_default_timeout(120000)  # a loaded 2-core machine: the UI's bundle is large
+        page.goto(f"{url}/#/experiments/{experiment_id}/traces", wait_until="load")
+        page.get_by_text(" ago").first.wait_for()  # the list's first row (its time)
+        tip = page.get_by_role("button", name="Got it")  # 3.17's first-visit tip covers the list
+        if tip.count():
+            tip.first.click()
+        page.get_by_placeholder("Search traces by id").fill(trace_id)
+        page.keyboard.press("Enter")
+        page.get_by_text("1 of 1").wait_for()
+        page.get_by_text(" ago").filter(visible=True).first.click()  # the one trace left
+        page.get_by_text(trace_id.removeprefix("tr-")[:8], exact=True).first.wait_for()  # the trace's header
+        for name in spans:  # the span tree
+            page.get_by_text(name, exact=True).first.wait_for()
+        page.screenshot(path=screenshot, full_page=False)
+        page.context.browser.close()
+    emit(spans_shown=spans, screenshot=screenshot)
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     if command == "scan":
@@ -537,6 +609,10 @@ def main(argv: list[str]) -> None:
         tls(args[0], args[1:])
     elif command == "upload":
         upload(args[0], int(args[1]))
+    elif command == "otlp":
+        otlp(*args)
+    elif command == "ui-trace":
+        ui_trace(*args)
     else:
         sys.exit(__doc__)
 
