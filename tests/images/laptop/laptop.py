@@ -563,7 +563,10 @@ def otlp(url: str, experiment_name: str) -> None:
 def ui_trace(url: str, experiment_name: str, trace_id: str, screenshot: str) -> None:
     """The experiment's Traces tab as the student: the trace found by its id in the search box,
     opened, its span tree shown (every span's name) with the root span's attributes."""
+    import re
+
     import mlflow
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     mlflow.set_tracking_uri(url)
@@ -573,20 +576,31 @@ def ui_trace(url: str, experiment_name: str, trace_id: str, screenshot: str) -> 
         page = student_browser(playwright, {"width": 1600, "height": 1000}).new_page()
         page.set_default_timeout(120000)  # a loaded 2-core machine: the UI's bundle is large
         page.goto(f"{url}/#/experiments/{experiment_id}/traces", wait_until="load")
-        page.get_by_text(" ago").first.wait_for()  # the list's first row (its time)
-        tip = page.get_by_role("button", name="Got it")  # 3.17's first-visit tip covers the list
-        if tip.count():
-            tip.first.click()
-        page.get_by_placeholder("Search traces by id").fill(trace_id)
-        page.keyboard.press("Enter")
-        page.get_by_text("1 of 1").wait_for()
-        page.get_by_text(" ago").filter(visible=True).first.click()  # the one trace left
-        page.get_by_text(trace_id.removeprefix("tr-")[:8], exact=True).first.wait_for()  # the trace's header
-        for name in spans:  # the span tree
-            page.get_by_text(name, exact=True).first.wait_for()
-        page.screenshot(path=screenshot, full_page=False)
+        page.get_by_text(re.compile(r"^\d+ of \d+$")).wait_for()  # the list loaded (its count)
+        try:
+            # 3.17 opens a modal tip ("Detect Issues") on a first visit, a moment after the list
+            # loads; until it is closed the page takes no typing or click. Close it as a student does.
+            tip = page.get_by_role("button", name="Got it")
+            try:
+                tip.wait_for(timeout=15000)
+                tip.click()
+            except PlaywrightTimeout:
+                pass  # no tip this time
+            search = page.get_by_placeholder("Search traces by id")
+            search.press_sequentially(trace_id)
+            search.press("Enter")
+            page.get_by_text("1 of 1").wait_for()
+            page.locator('[role="row"]').filter(has=page.get_by_text(" ago")).first.click()  # the one trace left
+            page.get_by_text(trace_id.removeprefix("tr-")[:8], exact=True).first.wait_for()  # the open trace's header
+            for name in spans:  # the span tree
+                page.get_by_text(name, exact=True).first.wait_for()
+            # The trace's state beside its id in the header.
+            badge = page.get_by_text
+            shown = [state for state in ("Success", "Error") if badge(state, exact=True).filter(visible=True).count()]
+        finally:  # what the page showed, also when a step failed
+            page.screenshot(path=screenshot, full_page=False)
         page.context.browser.close()
-    emit(spans_shown=spans, screenshot=screenshot)
+    emit(spans_shown=spans, state_shown=shown, screenshot=screenshot)
 
 
 def main(argv: list[str]) -> None:
