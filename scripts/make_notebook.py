@@ -29,6 +29,23 @@ def code_text(text):
     return code(dedent(text).strip())
 
 
+def setup_cell(imports, experiment, goes, constants=""):
+    """The first code cell of 02-04 (each notebook runs on its own): imports, the experiment set,
+    and MLflow's in-notebook trace viewer off."""
+    return code_text(
+        dedent(imports).strip()
+        + f'\n\nEXPERIMENT = "{experiment}"\n'
+        + dedent(constants).lstrip()
+        + 'print("Tracking to", os.environ.get("MLFLOW_TRACKING_URI"))\n'
+        + "experiment = mlflow.set_experiment(EXPERIMENT)\n"
+        + f'print(f"{goes} go to experiment {{experiment.name!r}} (id {{experiment.experiment_id}})")\n'
+        + "# Look at traces in the MLflow UI: the viewer MLflow embeds in notebooks loads the UI from the "
+        "tracking URI\n"
+        + "# as this container sees it, an address your browser does not reach.\n"
+        + "mlflow.tracing.disable_notebook_display()"
+    )
+
+
 TRAIN_TRACK_REGISTER = [
     md(
         "# Train, track and register a model with MLflow\n\n"
@@ -180,7 +197,7 @@ TRACE_AN_APPLICATION = [
         and search them back from Python.
         """
     ),
-    code_text(
+    setup_cell(
         """
         import os
         import time
@@ -188,15 +205,9 @@ TRACE_AN_APPLICATION = [
         import mlflow
         import pandas as pd
         from mlflow.entities import Document, SpanStatusCode, SpanType
-
-        EXPERIMENT = "mlops-lab-tracing"
-        print("Tracking to", os.environ.get("MLFLOW_TRACKING_URI"))
-        experiment = mlflow.set_experiment(EXPERIMENT)
-        print(f"traces go to experiment {experiment.name!r} (id {experiment.experiment_id})")
-        # Look at traces in the MLflow UI: the viewer MLflow embeds in notebooks loads the UI from the tracking URI
-        # as this container sees it, an address your browser does not reach.
-        mlflow.tracing.disable_notebook_display()
-        """
+        """,
+        "mlops-lab-tracing",
+        "traces",
     ),
     md_text(
         """
@@ -375,7 +386,7 @@ EVALUATE_GENAI = [
         and `app-v2` with a better one, each in its own run, and compare them.
         """
     ),
-    code_text(
+    setup_cell(
         """
         import os
 
@@ -383,15 +394,9 @@ EVALUATE_GENAI = [
         import pandas as pd
         from mlflow.entities import Document, Feedback, SpanType
         from mlflow.genai.scorers import scorer
-
-        EXPERIMENT = "mlops-lab-genai-eval"
-        print("Tracking to", os.environ.get("MLFLOW_TRACKING_URI"))
-        experiment = mlflow.set_experiment(EXPERIMENT)
-        print(f"runs and traces go to experiment {experiment.name!r} (id {experiment.experiment_id})")
-        # Look at traces in the MLflow UI: the viewer MLflow embeds in notebooks loads the UI from the tracking URI
-        # as this container sees it, an address your browser does not reach.
-        mlflow.tracing.disable_notebook_display()
-        """
+        """,
+        "mlops-lab-genai-eval",
+        "runs and traces",
     ),
     md_text(
         """
@@ -604,7 +609,7 @@ PROMPT_REGISTRY = [
         where a real application would send it to an LLM, and answers from the retrieved document.
         """
     ),
-    code_text(
+    setup_cell(
         """
         import os
         import time
@@ -612,16 +617,12 @@ PROMPT_REGISTRY = [
         import mlflow
         import pandas as pd
         from mlflow.entities import Document, SpanType
-
-        EXPERIMENT = "mlops-lab-prompts"
-        PROMPT_NAME = "lab-answer-prompt"
-        print("Tracking to", os.environ.get("MLFLOW_TRACKING_URI"))
-        experiment = mlflow.set_experiment(EXPERIMENT)
-        print(f"traces go to experiment {experiment.name!r} (id {experiment.experiment_id})")
-        # Look at traces in the MLflow UI: the viewer MLflow embeds in notebooks loads the UI from the tracking URI
-        # as this container sees it, an address your browser does not reach.
-        mlflow.tracing.disable_notebook_display()
+        """,
+        "mlops-lab-prompts",
+        "traces",
         """
+        PROMPT_NAME = "lab-answer-prompt"
+        """,
     ),
     md_text(
         """
