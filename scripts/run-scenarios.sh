@@ -3,8 +3,8 @@
 # print each scenario's wall time and a closing "N passed, N failed" line. Each scenario has its
 # own VMs, ephemeral directory and log, and its line gives the CPU seconds its controller
 # (Molecule, Ansible and their children) spent. Default 2 at a time: on 2 cores, 3 at a time
-# kept the cores 94% busy against about 81% and took as long (CI runs: scenarios 2731 s with 3,
-# 2717 s with 2): the scenarios are bound by CPU, and waits grow under contention.
+# kept the cores 94% busy against 82% and took as long (two CI runs: scenarios 2731 s with 3,
+# 2776 s with 2, each scenario about 1.5 times slower with 3): they are bound by CPU.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"  # molecule runs ansible-config, ansible-playbook from PATH
