@@ -46,20 +46,18 @@ run_one() { # run_one SCENARIO: molecule test, its result line in $results/SCENA
   start=$(date +%s)
   # A scenario's VM names are fixed: one run of each scenario at a time on this Docker engine,
   # whichever checkout starts it.
-  if flock "/tmp/mlops-vm-scenario-$scenario.lock" "$molecule" test -s "$scenario" 2>&1 \
-      | stage_times "$results/$scenario.stages" >"$log"; then
+  # benchmarks/cpu_of.py writes "wall controller machine": the controller is molecule and all
+  # below it on this machine (not the VMs' own processes).
+  if flock "/tmp/mlops-vm-scenario-$scenario.lock" python3 benchmarks/cpu_of.py "$results/$scenario.cpu" \
+      "$molecule" test -s "$scenario" 2>&1 | stage_times "$results/$scenario.stages" >"$log"; then
     result=passed
   else
     result=FAILED
   fi
-  # `times`, second line: the CPU time of this job's children (molecule and all below it on the
-  # controller; not the VMs' own processes). Into a file: in a pipe it would run in a subshell.
-  times >"$results/$scenario.times"
-  local cpu
-  cpu=$(sed -n 2p "$results/$scenario.times" | sed -E 's/([0-9]+)m([0-9.]+)s/\1 \2/g' \
-    | awk '{printf "%d", $1 * 60 + $2 + $3 * 60 + $4 + 0.5}')
+  local _wall cpu=0 _machine
+  read -r _wall cpu _machine <"$results/$scenario.cpu" 2>/dev/null
   printf '%-12s %-7s %4d s  controller %4d CPU-s  (%s)\n' "$scenario" "$result" $(( $(date +%s) - start )) \
-    "$cpu" "$(cat "$results/$scenario.stages" 2>/dev/null)" > "$results/$scenario"
+    "${cpu%.*}" "$(cat "$results/$scenario.stages" 2>/dev/null)" > "$results/$scenario"
   echo "=== $(cat "$results/$scenario") (log: $log)"
   [ "$result" = passed ] || tail -80 "$log"
 }
@@ -73,7 +71,7 @@ done
 wait
 
 echo
-results_lines=$(find "$results" -type f ! -name '*.stages' ! -name '*.times' -exec cat {} +)
+results_lines=$(find "$results" -type f ! -name '*.stages' ! -name '*.cpu' -exec cat {} +)
 echo "$results_lines"
 passed=$(grep -c ' passed ' <<<"$results_lines")
 failed=$(grep -c ' FAILED ' <<<"$results_lines")
