@@ -252,30 +252,35 @@ def ansible_playbook(inventory: Path, playbook: str, *args: str, env: dict | Non
     )
 
 
-def share_facts(work: Path, hosts: list[str], env: dict) -> None:
-    """Gather this machine's facts once and give them to every case (each case is this machine).
+def shared_facts(work: Path, hosts: list[str], env: dict) -> dict:
+    """Gather this machine's facts once for every case (each case is this machine); the settings
+    that make the cases read them from the fact cache instead of gathering their own.
 
-    Gathering them per host was 34 s of the suite's 184 s. Adds the fact cache to env, where
-    the cases find them (ANSIBLE_GATHERING=smart); if a newer Ansible names its cache files
-    otherwise, each host gathers its own facts again, as before: slower, not wrong.
+    Gathering them per host was 34 s of the suite's 184 s. If a newer Ansible names its cache
+    files otherwise, each host gathers its own facts again, as before: slower, not wrong.
     """
     cache = work / "facts"
-    env |= {"ANSIBLE_CACHE_PLUGIN": "jsonfile", "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(cache)}
-    env |= {"ANSIBLE_GATHERING": "smart", "ANSIBLE_CACHE_PLUGIN_TIMEOUT": "3600"}
+    settings = {
+        "ANSIBLE_CACHE_PLUGIN": "jsonfile",
+        "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(cache),
+        "ANSIBLE_CACHE_PLUGIN_TIMEOUT": "3600",
+        "ANSIBLE_GATHERING": "smart",
+    }
     (work / "gather.yml").write_text("- {hosts: all, gather_facts: true, tasks: []}\n")
-    inventory = f"{VALID},"
-    local = ["-c", "local", "-e", f"ansible_python_interpreter={sys.executable}"]
-    subprocess.run(  # noqa: S603 - ansible-playbook from this venv
-        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", inventory, *local, str(work / "gather.yml")],
-        capture_output=True,
-        check=True,
-        env=env,
-        timeout=120,
+    run = ansible_playbook(
+        Path(f"{VALID},"),
+        str(work / "gather.yml"),
+        "-c",
+        "local",
+        "-e",
+        f"ansible_python_interpreter={sys.executable}",
+        env=env | settings,
     )
+    assert run.returncode == 0, run.stdout[-2000:]
     for gathered in cache.glob(f"*{VALID}"):
-        for host in hosts:
-            if host != VALID:
-                (cache / (gathered.name[: -len(VALID)] + host)).write_bytes(gathered.read_bytes())
+        for host in set(hosts) - {VALID}:
+            (cache / (gathered.name[: -len(VALID)] + host)).write_bytes(gathered.read_bytes())
+    return settings
 
 
 @pytest.fixture(scope="session")
@@ -304,7 +309,7 @@ def suite(tmp_path_factory) -> dict:
         "ANSIBLE_STRATEGY": "linear",
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    share_facts(work, [name for group in groups.values() for name in group["hosts"]], env)
+    env |= shared_facts(work, [name for group in groups.values() for name in group["hosts"]], env)
     run = ansible_playbook(
         work / "inventory.yml",
         "site.yml",
