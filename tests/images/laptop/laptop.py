@@ -1,7 +1,6 @@
 #!/opt/conda/bin/python
 """What a student does from a laptop, for the tests: each command prints one JSON line.
 
-  laptop.py scan HOST                          open TCP ports of HOST (all 65535, connect scan)
   laptop.py artifacts URI SIZE...              log files of SIZE bytes in a run, read them back
   laptop.py load-model URI MODEL ALIAS         load models:/MODEL@ALIAS and predict five rows
   laptop.py ui URL RUN_ID ARTIFACT OUT.png     the MLflow UI in Chromium: artifact view, download
@@ -42,24 +41,6 @@ from pathlib import Path
 
 def emit(**result):
     print(json.dumps(result), flush=True)
-
-
-def scan(host: str) -> None:
-    async def probe(port, limit):
-        async with limit:
-            try:
-                _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 1.5)
-            except (TimeoutError, OSError):
-                return None
-            writer.close()
-            return port
-
-    async def run():
-        limit = asyncio.Semaphore(2000)
-        return [p for p in await asyncio.gather(*(probe(p, limit) for p in range(1, 65536))) if p]
-
-    start = time.monotonic()
-    emit(host=host, open=asyncio.run(run()), seconds=round(time.monotonic() - start, 1))
 
 
 def sha256(path: Path) -> str:
@@ -605,9 +586,7 @@ def ui_trace(url: str, experiment_name: str, trace_id: str, screenshot: str) -> 
 
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
-    if command == "scan":
-        scan(args[0])
-    elif command == "artifacts":
+    if command == "artifacts":
         artifacts(args[0], [int(size) for size in args[1:]])
     elif command == "load-model":
         load_model(*args)
