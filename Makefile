@@ -40,9 +40,9 @@ lint: venv ## ansible-lint (production profile), yamllint, ruff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint images ## Lint, then every Molecule scenario with the repository checks (pytest) beside them
-	scripts/beside.sh pytest scripts/timed.sh pytest $(BIN)/pytest -q \
-	  -- scripts/timed.sh scenarios scripts/run-scenarios.sh  # molecule test for every scenario, with timings
+test: lint images ## Lint, repository checks, then every Molecule scenario
+	scripts/timed.sh pytest $(BIN)/pytest -q
+	scripts/timed.sh scenarios scripts/run-scenarios.sh  # molecule test for every scenario, with timings
 
 test-%: venv images ## One Molecule scenario, e.g. make test-operations
 	scripts/run-scenarios.sh $*
