@@ -23,7 +23,7 @@ AT_ONCE = 16384  # 65535 dropped ports take four timeouts
 
 
 def pending_allowed() -> int:
-    """Raise the open-file limit as far as allowed (up to AT_ONCE and some spare) and return it."""
+    """How many connections may be pending: the open-file limit raised first, up to AT_ONCE and spare."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = AT_ONCE + 64 if hard == resource.RLIM_INFINITY else min(hard, AT_ONCE + 64)
     if wanted > soft:
