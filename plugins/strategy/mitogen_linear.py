@@ -18,16 +18,13 @@ _remote_user = ansible_mitogen.transport_config.PlayContextSpec.remote_user
 
 
 def _local_remote_user(spec):
-    """The controller's own tasks (delegate_to: localhost) run as whoever runs Ansible, as Ansible's
-    local connection says; Mitogen left the user unset there, so `become` to that same user (root
-    running as root) went through sudo, which a controller need not have. With the user known,
-    Mitogen skips such a become as Ansible does, and the controller's tasks keep one Python for the
-    run instead of a new interpreter per module (about 0.2 s of CPU each; 15-25 per lab run, several
-    hundred in a test scenario)."""
-    user = _remote_user(spec)
-    if user is None and spec.transport() == "local":
-        return getpass.getuser()
-    return user
+    """The controller's own tasks (delegate_to: localhost) run as whoever runs Ansible, whatever
+    ansible_user says, as with Ansible's local connection. Mitogen took ansible_user (or nothing)
+    there, so `become` to that same user (root running as root) went through sudo, which a
+    controller need not have. With the user known, Mitogen skips such a become as Ansible does,
+    and the controller's tasks keep one Python for the run instead of a new interpreter per module
+    (about 0.2 s of CPU each; 15-25 per lab run, several hundred in a test scenario)."""
+    return getpass.getuser() if spec.transport() == "local" else _remote_user(spec)
 
 
 ansible_mitogen.transport_config.PlayContextSpec.remote_user = _local_remote_user
