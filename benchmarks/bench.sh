@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
-SECTIONS=${SECTIONS:-memory load artifacts classroom}
+SECTIONS=${SECTIONS-memory load artifacts classroom}  # SECTIONS="": provisioning only
 KEEP=${KEEP:-0}
 CLASS_SIZES=${CLASS_SIZES:-1 3 6}
 work=$(mktemp -d /tmp/mlops-bench.XXXX)
