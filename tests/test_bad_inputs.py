@@ -236,6 +236,43 @@ CASES = [
     ("upload-size-words", {"mlflow_max_upload_size": "4 GB"}, ["mlflow_max_upload_size"]),
     ("disk-reserve-words", {"mlflow_disk_reserve": "lots"}, ["mlflow_disk_reserve"]),
     ("login-failures-zero", {"mlflow_auth_failures_per_minute": 0}, ["mlflow_auth_failures_per_minute"]),
+    (
+        "class-student-name-upper",
+        {"mlops_class_students": [{"name": "Alice"}]},
+        ["mlops_class_students (names)", "Alice"],
+    ),
+    (
+        "class-team-clashes-with-a-student",
+        {"mlops_class_students": [{"name": "red"}, {"name": "bob", "team": "red"}]},
+        ["mlops_class_students", "clash", "red"],
+    ),
+    (
+        "class-student-is-lab-login",
+        {"mlops_class_students": [{"name": "student"}]},
+        ["mlops_class_students", "student"],
+    ),
+    (
+        "class-team-is-class",
+        {"mlops_class_students": [{"name": "bob", "team": "class"}]},
+        ["mlops_class_students", "class"],
+    ),
+    ("class-students-string", {"mlops_class_students": "alice, bob"}, ["mlops_class_students", "must be a list"]),
+    (
+        "class-without-logins",
+        {"mlops_class_students": [{"name": "alice"}], "mlops_auth_enabled": False},
+        ["mlops_class_students", "mlops_auth_enabled"],
+    ),
+    (
+        "class-on-a-data-vm",
+        {"mlops_class_students": [{"name": "alice"}]},
+        ["mlops_class_students", "whole-lab"],
+        ["mlops_data"],
+    ),
+    (
+        "workspaces-set-directly",
+        {"mlflow_workspaces": [{"name": "class"}]},
+        ["mlflow_workspaces", "mlops_class_students"],
+    ),
 ]
 VALID = "valid-input"
 
@@ -421,3 +458,65 @@ def test_a_groups_vars_in_the_inventory_file_reach_the_lab(tmp_path):
     )
     assert run.returncode != 0
     assert "FAILED vm1" in run.stdout and "mlops_jupyter_port" in run.stdout, run.stdout[-2000:]
+
+
+# The mlflow role used alone (site.yml wires mlflow_workspaces from mlops_class_students): its own
+# preflight refuses bad workspaces, each case a play of one run on this machine.
+ROLE_WORKSPACE_CASES = [
+    (
+        {"mlflow_workspaces_enabled": False, "mlflow_workspaces": [{"name": "class"}]},
+        "but mlflow_workspaces_enabled is false",
+    ),
+    ({"mlflow_workspaces": [{"name": "Class A"}]}, "mlflow_workspaces (names) must be"),
+    ({"mlflow_workspaces": [{"name": "api"}]}, "mlflow_workspaces (names) must be"),
+    ({"mlflow_workspaces": [{"name": "alice"}, {"name": "alice"}]}, "names a workspace more than once"),
+    ({"mlflow_workspaces": [{"name": "alice", "users": ["bob"]}]}, 'members that are not logins: ["bob"]'),
+    ({"mlflow_workspaces": [{"name": "alice", "users": ["alice"]}], "mlflow_auth_enabled": False}, "need it true"),
+    ({"mlflow_version": "3.15.2"}, "needs mlflow_version 3.17.2 or later"),
+    ({"mlflow_workspaces": [{"name": "alice", "users": "alice"}]}, "users must be a list"),
+]
+
+
+def test_the_mlflow_role_alone_refuses_bad_workspaces_and_takes_good_ones(tmp_path):
+    valid = {"mlflow_workspaces": [{"name": "alice", "users": ["alice"]}, {"name": "default", "readers": ["alice"]}]}
+    plays = []
+    for variables, _said in [*ROLE_WORKSPACE_CASES, (valid, "")]:
+        role_vars = {"mlflow_workspaces_enabled": True, "mlflow_workspaces": [], **variables}
+        plays.append(
+            {
+                "hosts": "localhost",
+                "gather_facts": not plays,  # once: the role reads the machine's addresses and memory
+                "ignore_errors": True,
+                "vars": {
+                    "mlops_credentials_dir": str(tmp_path / "credentials"),
+                    "mlflow_db_password": "a-db-password-1",
+                    "mlflow_s3_access_key": "mlflow",
+                    "mlflow_s3_secret_key": "an-s3-password-1",
+                    "mlflow_auth_users": [{"username": "alice", "password": "alices-password-1"}],
+                },
+                "tasks": [
+                    {
+                        "name": "Check the role's inputs",
+                        "ansible.builtin.include_role": {"name": "mlops_vm.lab.mlflow", "tasks_from": "preflight"},
+                        "vars": role_vars,
+                    }
+                ],
+            }
+        )
+    (tmp_path / "cases.yml").write_text(yaml.safe_dump(plays))
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    env |= {"ANSIBLE_STRATEGY": "linear", "ANSIBLE_STDOUT_CALLBACK": "json"}
+    local = ["-c", "local", "-e", f"ansible_python_interpreter={sys.executable}"]
+    run = ansible_playbook(Path("localhost,"), str(tmp_path / "cases.yml"), *local, env=env)
+    results = json.loads(run.stdout[run.stdout.index("{") :])
+    refusals = [
+        task["hosts"]["localhost"].get("msg", "")
+        for play in results["plays"]
+        for task in play["tasks"]
+        if task["hosts"].get("localhost", {}).get("failed")
+    ]
+    assert len(refusals) >= len(ROLE_WORKSPACE_CASES), refusals
+    for (_variables, said), refusal in zip(ROLE_WORKSPACE_CASES, refusals, strict=False):
+        assert said in refusal, refusal
+    last_play = results["plays"][-1]["tasks"]
+    assert not any(task["hosts"]["localhost"].get("failed") for task in last_play), last_play[-1]

@@ -6,6 +6,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "collections"))  # the repository is mlops_vm.lab
 
+from ansible_collections.mlops_vm.lab.plugins.filter.class_workspaces import (  # noqa: E402
+    class_logins,
+    class_problems,
+    class_workspaces,
+)
 from ansible_collections.mlops_vm.lab.plugins.filter.s3_access import (  # noqa: E402
     s3_minio_calls,
     s3_seaweedfs_identities,
@@ -52,3 +57,36 @@ def test_seaweedfs_identities_give_the_admin_everything_and_each_user_its_bucket
         f"{a}:{b}" for a in ["Read", "Write", "List", "Tagging"] for b in ["mlflows3", "other"]
     )
     assert not [a for a in user["actions"] if ":" not in a], "an action not limited to a bucket"
+
+
+CLASS = [{"name": "alice"}, {"name": "bob", "team": "red"}, {"name": "carol", "team": "red"}]
+
+
+def test_a_class_gets_its_workspace_read_only_each_student_or_team_one_and_the_lab_default():
+    workspaces = {w["name"]: w for w in class_workspaces(CLASS, ["ta"], ["student"], ["mlflow-models"])}
+    assert list(workspaces) == ["default", "class", "alice", "red"]
+    assert workspaces["class"]["readers"] == ["alice", "bob", "carol"] and workspaces["class"]["managers"] == ["ta"]
+    assert "users" not in workspaces["class"]  # nobody but the instructor (the admin) writes there
+    assert workspaces["alice"]["users"] == ["alice"] and workspaces["red"]["users"] == ["bob", "carol"]
+    assert all(workspaces[name]["managers"] == ["ta"] for name in ("alice", "red"))
+    assert workspaces["default"] == {"name": "default", "users": ["student"], "readers": ["mlflow-models"]}
+
+
+def test_each_handout_login_names_its_workspace_an_assistant_none():
+    passwords = {"alice": "a" * 24, "bob": "b" * 24, "carol": "c" * 24, "ta": "t" * 24}
+    logins = {login["mlflow_user"]: login for login in class_logins(CLASS, ["ta"], passwords)}
+    assert {name: login["workspace"] for name, login in logins.items()} == {
+        "alice": "alice",
+        "bob": "red",
+        "carol": "red",
+        "ta": "",
+    }
+    assert logins["bob"]["mlflow_password"] == "b" * 24
+
+
+def test_class_names_that_clash_are_named():
+    assert class_problems(CLASS, ["ta"], ["student", "admin"]) == []
+    assert "alice" in class_problems(CLASS, ["alice"], ["student"])[0]
+    assert "student" in class_problems([{"name": "student"}], [], ["student"])[0]
+    assert "red" in class_problems([{"name": "red"}, {"name": "bob", "team": "red"}], [], [])[0]
+    assert "default" in class_problems([{"name": "bob", "team": "default"}], [], [])[0]

@@ -259,6 +259,16 @@ def query_parameter(value) -> bool:
     return _match(re.compile(r"[A-Za-z0-9_-]{1,64}"), value)
 
 
+def mlflow_workspace(value) -> bool:
+    """An MLflow workspace name as MLflow 3.17 takes it (WorkspaceNameValidator): 2-63 lower-case
+    letters, digits and inner hyphens, not one of the names its URLs keep."""
+    return (
+        _match(re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"), value)
+        and 2 <= len(value) <= 63
+        and value not in {"workspaces", "api", "ajax-api", "static-files"}
+    )
+
+
 def pg_identifier(value) -> bool:
     """A lower-case PostgreSQL identifier that needs no quoting (at most 63 bytes)."""
     return _match(re.compile(r"[a-z_][a-z0-9_]{0,62}"), value)
@@ -459,6 +469,11 @@ KINDS = {
     "unit_name": (unit_name, "a systemd unit name without .service (letters, digits, _ . -)"),
     "container_name": (container_name, "a container name (letters, digits, _ . -, at most 63)"),
     "query_parameter": (query_parameter, "a URL query parameter's name (letters, digits, _ -)"),
+    "mlflow_workspace": (
+        mlflow_workspace,
+        "a workspace name (2-63 lower-case letters, digits and inner hyphens; not workspaces, api, ajax-api,"
+        " static-files)",
+    ),
     "pg_identifier": (pg_identifier, "a lower-case identifier (letters, digits, _; at most 63)"),
     "mlflow_alias": (
         mlflow_alias,
