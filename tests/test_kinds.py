@@ -36,6 +36,11 @@ CASES = {
     "container_name": (["postgres", "a_b.c-d"], ["-a", "a b", "a\n", "a" * 64]),
     "query_parameter": (["token", "X-Amz-Signature"], ["", "a b", "token=", "a\n", "a" * 65]),
     "pg_identifier": (["mlflow", "mlflow_auth"], ["Mlflow", "1a", "a-b", "a\n", "a" * 64]),
+    # MLflow 3.17's WorkspaceNameValidator: what it refuses, the lab refuses before a change.
+    "mlflow_workspace": (
+        ["alice", "team-red", "default", "a1", "a" * 63],
+        ["Alice", "a", "-a", "a-", "a_b", "a b", "api", "workspaces", "ajax-api", "static-files", "a\n", "a" * 64],
+    ),
     "mlflow_alias": (["champion", "v2-candidate"], ["v2", "V10", "a b", "a\n"]),
     "release": (["3.17.2"], ["3.17", "3.17.2\n", "v3.17.2"]),
     "http_url": (
