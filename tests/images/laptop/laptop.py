@@ -20,10 +20,6 @@
   laptop.py ui-trace URL EXPERIMENT TRACE_ID OUT.png
                                                the experiment's traces in Chromium: the trace opened,
                                                its spans shown
-  laptop.py ui-workspaces URL DIR WORKSPACE=EXPERIMENT...
-                                               the experiments page of each WORKSPACE in Chromium: what
-                                               MLflow answered the page's search, whether EXPERIMENT is
-                                               listed (screenshots in DIR)
 
 The MLflow client is stock: the tests set no MLflow environment variable. The login comes from
 ~/.mlflow/credentials and trust in the class CA from REQUESTS_CA_BUNDLE (for Python) and the
@@ -588,38 +584,6 @@ def ui_trace(url: str, experiment_name: str, trace_id: str, screenshot: str) -> 
     emit(spans_shown=spans, state_shown=shown, screenshot=screenshot)
 
 
-def ui_workspaces(url: str, out_dir: str, checks: list[str]) -> None:
-    """A class's student in the MLflow UI: each workspace's experiments page (the UI takes the
-    workspace from ?workspace=, as its workspace menu sets it), the answer to the search the page
-    makes, and whether the experiment shows. A name shown only after the answer, or never."""
-    from playwright.sync_api import sync_playwright
-
-    shots, seen = Path(out_dir), {}
-    shots.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        page = student_browser(playwright, {"width": 1400, "height": 900}).new_page()
-        page.set_default_timeout(120000)
-        for check in checks:
-            workspace, experiment = check.split("=", 1)
-            with page.expect_response(lambda answer: "/mlflow/experiments/search" in answer.url) as pending:
-                page.goto(f"{url}/#/experiments?workspace={workspace}", wait_until="load")
-            answer = pending.value
-            listed = [e["name"] for e in (answer.json().get("experiments", []) if answer.ok else [])]
-            shown = page.get_by_text(experiment, exact=True).first
-            if experiment in listed:
-                shown.wait_for(timeout=60000)
-            page.wait_for_timeout(1000)  # the list rendered from that answer
-            seen[workspace] = {
-                "status": answer.status,
-                "header": answer.request.headers.get("x-mlflow-workspace", ""),
-                "listed": listed,
-                "shown": shown.is_visible(),
-            }
-            page.screenshot(path=str(shots / f"workspace-{workspace}.png"))
-        page.context.browser.close()
-    emit(workspaces=seen)
-
-
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     if command == "artifacts":
@@ -642,8 +606,6 @@ def main(argv: list[str]) -> None:
         otlp(*args)
     elif command == "ui-trace":
         ui_trace(*args)
-    elif command == "ui-workspaces":
-        ui_workspaces(args[0], args[1], args[2:])
     else:
         sys.exit(__doc__)
 
