@@ -20,6 +20,11 @@
   laptop.py ui-trace URL EXPERIMENT TRACE_ID OUT.png
                                                the experiment's traces in Chromium: the trace opened,
                                                its spans shown
+  laptop.py ui-workspaces URL DIR WORKSPACE=EXPERIMENT...
+                                               a class's student in Chromium: the workspaces the home
+                                               page offers, then each WORKSPACE's experiments page:
+                                               what MLflow answered its search, whether EXPERIMENT
+                                               shows (screenshots in DIR)
 
 The MLflow client is stock: the tests set no MLflow environment variable. The login comes from
 ~/.mlflow/credentials and trust in the class CA from REQUESTS_CA_BUNDLE (for Python) and the
@@ -584,6 +589,50 @@ def ui_trace(url: str, experiment_name: str, trace_id: str, screenshot: str) -> 
     emit(spans_shown=spans, state_shown=shown, screenshot=screenshot)
 
 
+def ui_workspaces(url: str, out_dir: str, checks: list[str]) -> None:
+    """A class's student in the MLflow UI. The home page lists the workspaces MLflow gives the
+    login (its workspace selector); each workspace's experiments page (the UI reads the workspace
+    from ?workspace=, as the selector sets it) is opened in a page of its own, so each is a full
+    load that makes its own search."""
+    from playwright.sync_api import sync_playwright
+
+    shots, seen = Path(out_dir), {}
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        context = student_browser(playwright, {"width": 1400, "height": 900})
+        context.set_default_timeout(120000)  # a loaded 2-core machine: the UI's bundle is large
+        page = context.new_page()
+        with page.expect_response(lambda answer: answer.url.split("?")[0].endswith("/mlflow/workspaces")) as pending:
+            page.goto(f"{url}/", wait_until="load")
+        offered = sorted(w["name"] for w in pending.value.json().get("workspaces", []))
+        for name in offered:
+            page.get_by_text(name, exact=True).first.wait_for(timeout=60000)
+        page.screenshot(path=str(shots / "home.png"))
+        page.close()
+        for check in checks:
+            workspace, experiment = check.split("=", 1)
+            page = context.new_page()
+            with page.expect_response(lambda answer: "/mlflow/experiments/search" in answer.url) as pending:
+                page.goto(f"{url}/#/experiments?workspace={workspace}", wait_until="load")
+            answer = pending.value
+            listed = [e["name"] for e in (answer.json().get("experiments", []) if answer.ok else [])]
+            shown = page.get_by_text(experiment, exact=True).first
+            if experiment in listed:
+                shown.wait_for(timeout=60000)
+            else:
+                page.wait_for_timeout(2000)  # what the page rendered from that answer
+            seen[workspace] = {
+                "status": answer.status,
+                "header": answer.request.headers.get("x-mlflow-workspace", ""),
+                "listed": listed,
+                "shown": shown.is_visible(),
+            }
+            page.screenshot(path=str(shots / f"workspace-{workspace}.png"))
+            page.close()
+        context.browser.close()
+    emit(offered=offered, workspaces=seen)
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     if command == "artifacts":
@@ -606,6 +655,8 @@ def main(argv: list[str]) -> None:
         otlp(*args)
     elif command == "ui-trace":
         ui_trace(*args)
+    elif command == "ui-workspaces":
+        ui_workspaces(args[0], args[1], args[2:])
     else:
         sys.exit(__doc__)
 
