@@ -9,20 +9,26 @@
 #      rounds, plus reads under the load; a profile of the lab's server at 32 threads
 #   4. artifacts: 1 GB up and down through the lab's server against direct S3 on the VM, with
 #      mlflow_serv's peak RSS meanwhile
-#   5. classroom: site.yml on 1, 3 and 6 fresh VMs in one run each, then its no-change re-run
+#   5. class: one VM as a class's server (CLASS_STUDENTS logins and workspaces): the converge, its
+#      re-run, every student logging runs into their own workspace at once for CLASS_SECONDS while
+#      the UI is used; the VM's CPU and each service's memory meanwhile; one JupyterLab's memory
+#      idle and while the example notebook runs; the VM sizes these give for 10, 30, 60 students
+#   6. classroom: site.yml on 1, 3 and 6 fresh VMs in one run each, then its no-change re-run
 #      (wall times, ratios to one VM; the re-run's CPU on the controller and on the whole machine)
-# Knobs: ROUNDS (3), SECONDS_PER_RUN (20), SECTIONS (which of 2.-5. to measure, default
-# "memory load artifacts classroom"; 1. always runs, it builds the VM), KEEP=1 (leave the VM and
+# Knobs: ROUNDS (3), SECONDS_PER_RUN (20), SECTIONS (which of 2.-6. to measure, default
+# "memory load artifacts class classroom"; 1. always runs, it builds the VM), KEEP=1 (leave the VM and
 # the work directory for a look by hand), CLASS_SIZES (the classroom section's numbers of VMs,
-# default "1 3 6"; the first is the base of its ratios). On a failure the work directory is kept and named.
+# default "1 3 6"; the first is the base of its ratios), CLASS_STUDENTS (30), CLASS_SECONDS (60). On a failure the work directory is kept and named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
-SECTIONS=${SECTIONS-memory load artifacts classroom}  # SECTIONS="": provisioning only
+SECTIONS=${SECTIONS-memory load artifacts class classroom}  # SECTIONS="": provisioning only
 KEEP=${KEEP:-0}
 CLASS_SIZES=${CLASS_SIZES:-1 3 6}
+CLASS_STUDENTS=${CLASS_STUDENTS:-30}
+CLASS_SECONDS=${CLASS_SECONDS:-60}
 work=$(mktemp -d /tmp/mlops-bench.XXXX)
 vms=()
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -71,6 +77,15 @@ vm_anon_mb() { # The anonymous memory of a VM's cgroup (v1: total_rss, v2: anon)
     [ -r "$stat" ] && awk '$1 == "total_rss" || $1 == "anon" {printf "%d MB\n", $2 / 1048576; exit}' "$stat" && return
   done
   echo "unknown (no cgroup memory.stat)"
+}
+vm_cpu_s() { # The CPU seconds a VM's cgroup has used (v1: cpuacct.usage, v2: cpu.stat usage_usec).
+  local id
+  id=$(docker inspect -f '{{.Id}}' "$1")
+  if [ -r "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" ]; then
+    awk '{printf "%.1f\n", $1 / 1e9}' "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage"
+  else
+    awk '$1 == "usage_usec" {printf "%.1f\n", $2 / 1e6}' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"
+  fi
 }
 seconds_of() { python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$1" "$2"; }
 
@@ -237,7 +252,60 @@ if section artifacts; then
   python3 benchmarks/report.py artifacts "$transfers" "$rss" >> "$results"
 fi
 
-# 5. Classroom -------------------------------------------------------------------------------------
+# 5. A class on one VM ----------------------------------------------------------------------------
+if section class; then
+  log "class: $CLASS_STUDENTS students on one VM"
+  vm_ip=$(vm_address "$vm")
+  python3 -c 'import json, sys; print(json.dumps({"mlops_class_students": [{"name": f"s{i:02d}"} for i in range(1, int(sys.argv[1]) + 1)]}))' \
+    "$CLASS_STUDENTS" > "$work/class-vars.json"
+  class_converge=$(timed converge "$work/class-converge.log" -e "@$work/class-vars.json")
+  class_rerun=$(timed converge "$work/class-rerun.log" -e "@$work/class-vars.json")
+  class_changed=$(changed_in "$work/class-rerun.log")
+  # The students' and the instructor's logins, from the secrets the converge generated, as a file
+  # copied to the VM (never on a command line).
+  python3 - "$work/credentials/$vm" "$CLASS_STUDENTS" > "$work/class-logins.json" <<'PY'
+import json, sys
+from pathlib import Path
+secrets, count = Path(sys.argv[1]), int(sys.argv[2])
+students = {f"s{i:02d}": (secrets / f"mlflow_class_s{i:02d}_password").read_text().strip() for i in range(1, count + 1)}
+print(json.dumps({"students": students, "admin": ["admin", (secrets / "mlflow_admin_password").read_text().strip()]}))
+PY
+  for file in benchmarks/class_load.py benchmarks/pss.py molecule/shared/files/sample_rss.py "$work/class-logins.json"; do
+    docker cp "$file" "$vm:/root/$(basename "$file")"
+  done
+  docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"
+  on_vm "$vm" "chmod 0600 /root/class-logins.json"
+  idle=$(on_vm "$vm" "python3 /root/pss.py")
+  on_vm "$vm" "rm -f /root/class-rss.json*; (python3 /root/sample_rss.py mlflow_serv /root/class-rss.json 900 &); sleep 1"
+  cpu_before=$(vm_cpu_s "$vm")
+  class_result=$(on_vm "$vm" "REQUESTS_CA_BUNDLE=/root/mlops-vm-ca.crt /opt/mlflow/bin/python /root/class_load.py \
+    https://$vm_ip:5000 /root/class-logins.json $CLASS_SECONDS" | tail -1)
+  cpu_after=$(vm_cpu_s "$vm")
+  busy=$(on_vm "$vm" "python3 /root/pss.py")
+  on_vm "$vm" "touch /root/class-rss.json.stop; for i in \$(seq 20); do [ -s /root/class-rss.json ] && break; sleep 1; done"
+  class_rss=$(on_vm "$vm" "cat /root/class-rss.json")
+  # One student's JupyterLab (the lab's Jupyter image): its peak PSS while the example notebook
+  # runs (its kernel included), and the CPU seconds of that run.
+  cpu_before_notebook=$(vm_cpu_s "$vm")
+  notebook_peak=$(docker exec -i "$vm" bash -s <<'SH'
+docker exec jupyter jupyter nbconvert --to notebook --execute --output /tmp/class-run.ipynb \
+  work/01-train-track-register.ipynb >/dev/null 2>&1 &
+notebook=$! peak=0
+while kill -0 "$notebook" 2>/dev/null; do
+  now=$(python3 /root/pss.py | python3 -c 'import json, sys; print(json.load(sys.stdin)["services"]["container jupyter"]["pss_mb"])')
+  [ "$now" -gt "$peak" ] && peak=$now
+  sleep 1
+done
+wait "$notebook" && echo "$peak"
+SH
+)
+  notebook_cpu=$(seconds_of "$cpu_before_notebook" "$(vm_cpu_s "$vm")")
+  printf '%s\n' "$class_result" "$idle" "$busy" "$class_rss" > "$work/class.jsonl"
+  python3 benchmarks/report.py class "$work/class.jsonl" "$(seconds_of "$cpu_before" "$cpu_after")" \
+    "$class_converge $class_rerun $class_changed" "$notebook_peak $notebook_cpu" "$(vm_anon_mb "$vm")" >> "$results"
+fi
+
+# 6. Classroom -------------------------------------------------------------------------------------
 if section classroom; then
   [ "$KEEP" = 1 ] || { docker rm -f -v "$vm" >/dev/null; vms=(); }
   : > "$work/classroom.txt"
@@ -268,7 +336,7 @@ if section classroom; then
 fi
 
 {
-  echo "Command: \`ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SECTIONS=\"$SECTIONS\" CLASS_SIZES=\"$CLASS_SIZES\" make bench\`"
+  echo "Command: \`ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SECTIONS=\"$SECTIONS\" CLASS_SIZES=\"$CLASS_SIZES\" CLASS_STUDENTS=$CLASS_STUDENTS CLASS_SECONDS=$CLASS_SECONDS make bench\`"
   echo "($(( SECONDS / 60 )) min)."
 } >> "$results"
 # The sections this run left out stay as an earlier run measured them, marked with its date.

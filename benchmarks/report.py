@@ -3,6 +3,7 @@
 python3 report.py memory IDLE_JSON BUSY_JSON VM_MEMORY BOUNDS
 python3 report.py load LOAD.jsonl PROFILE.txt
 python3 report.py artifacts TRANSFERS_JSON RSS_JSON
+python3 report.py class CLASS.jsonl LOAD_CPU_S "CONVERGE RERUN CHANGED" "NOTEBOOK_PEAK_MB NOTEBOOK_CPU_S" VM_MEMORY
 python3 report.py classroom TIMES.txt
 """
 
@@ -184,6 +185,73 @@ def classroom(path: str) -> None:
     print()
 
 
+VM_SIZES_GB = (4, 8, 16, 32, 64, 128, 256)
+CORES = (2, 4, 8, 16, 32, 64)
+
+
+def class_(path: str, load_cpu: str, converge: str, notebook: str, used: str) -> None:
+    result, idle, busy, rss = (json.loads(line) for line in Path(path).read_text().splitlines() if line.strip())
+    converge_s, rerun_s, changed = converge.split()
+    peak_mb, notebook_cpu = (float(x) for x in notebook.split())
+    students, cores_here = result["students"], os.cpu_count() or 1
+    print("## A class on one VM\n")
+    print(f"The load section's VM made a class's server: `site.yml` with {students} students in `mlops_class_students`")
+    print(f"(no teams: a login and a workspace each, handouts): **{float(converge_s):.0f} s**; its re-run")
+    print(f"{float(rerun_s):.0f} s, {changed} changed. Then every student at once, each with their own login and")
+    print("connection, loops create run + log-batch (100 metrics, 5 params) + end run into their own workspace")
+    print(f"through the HTTPS proxy (`benchmarks/class_load.py`, no retries) for {result['seconds']} s, while the UI")
+    print("is used: a student's experiments page and runs page, the instructor's workspace list. Latencies in ms.\n")
+    runs = result["run_ms"]
+    print("| Students | Runs/s | Runs | Errors | Run p50 | p95 | p99 |")
+    print("|---|---|---|---|---|---|---|")
+    print(
+        f"| {students} | **{result['runs_per_s']}** | {result['runs']} | **{result['errors']}** | {runs['p50']}"
+        f" | **{runs['p95']}** | {runs['p99']} |\n"
+    )
+    print("| UI call meanwhile | p50 | p95 |")
+    print("|---|---|---|")
+    for kind, cut in result["ui_ms"].items():
+        print(f"| {kind} | {cut['p50']} | {cut['p95']} |")
+    print()
+    if result["first_errors"]:
+        print(f"First errors: {'; '.join(result['first_errors'])}\n")
+    cpu = float(load_cpu)
+    busy_cores = cpu / result["seconds"]
+    print(f"The VM's CPU during the load: {cpu:.0f} CPU-s in {result['seconds']} s, **{busy_cores:.2f} cores** busy")
+    print(f"of this machine's {cores_here} (the load's client on the VM included).\n")
+    print("PSS per service, idle after the class's converge and at the load's end:\n")
+    print("| Service | Idle | At the load's end |")
+    print("|---|---|---|")
+    for name in sorted(set(idle["services"]) | set(busy["services"])):
+        a, b = idle["services"].get(name, {}), busy["services"].get(name, {})
+        print(f"| {name} | {a.get('pss_mb', '-')} MB | {b.get('pss_mb', '-')} MB |")
+    print(f"| **total** | **{idle['total_mb']} MB** | **{busy['total_mb']} MB** |\n")
+    print(f"`mlflow_serv` RSS during the load: {rss['baseline_mb']} MB at its start, peak {rss['peak_mb']} MB.")
+    jupyter_idle = idle["services"].get("container jupyter", {}).get("pss_mb", 0)
+    tracking = busy["total_mb"] - busy["services"].get("container jupyter", {}).get("pss_mb", 0)
+    per_student = (busy["total_mb"] - idle["total_mb"]) / students
+    print(f"Per active student, tracking: {per_student:.1f} MB (the load's end less idle, over {students}).")
+    print(f"One JupyterLab (the lab's Jupyter image): {jupyter_idle} MB idle, **{peak_mb:.0f} MB** at its peak while")
+    print(f"the example notebook runs (kernel included), which takes {notebook_cpu:.0f} CPU-s.")
+    print(f"The whole VM at the end (its cgroup's anonymous memory, OS and Docker engine included): {used.strip()}.\n")
+    print("VM sizes from these figures, for a class with a JupyterLab each (a container of the lab's Jupyter")
+    print("image per student, as JupyterHub will start them: not built yet; until then students track from")
+    print("their laptops and only the tracking column applies). RAM: the tracking services at the load's end,")
+    print("plus a JupyterLab per student at its notebook peak (all at once), plus a quarter for the OS, the")
+    print("Docker engine and the page cache, rounded up to a common size. Cores: enough for the whole class")
+    print("to run the notebook at once within a minute, never fewer than the tracking load used, with one spare.\n")
+    print("| Students | Tracking only | + a JupyterLab each, idle | + all running the notebook | VM: RAM | VM: cores |")
+    print("|---|---|---|---|---|---|")
+    for n in (10, 30, 60):
+        at_peak = tracking + n * peak_mb
+        ram = next((gb for gb in VM_SIZES_GB if gb * 1024 >= 1.25 * at_peak), VM_SIZES_GB[-1])
+        need = max(n * notebook_cpu / 60, busy_cores * n / students) + 1
+        cores = next((c for c in CORES if c >= need), CORES[-1])
+        idle_lab = tracking + n * jupyter_idle
+        print(f"| {n} | {tracking} MB | {idle_lab:.0f} MB | {at_peak:.0f} MB | **{ram} GB** | **{cores}** |")
+    print()
+
+
 def goals(fresh_lab: str, ssh_rerun: str, ssh_changed: str) -> None:
     """The provisioning goals: the lab's own fresh converge <= 150 s, a no-change re-run over SSH <= 30 s."""
     fresh, rerun = float(fresh_lab), float(ssh_rerun)
@@ -198,6 +266,7 @@ SECTION_TITLES = {
     "memory": "## Memory",
     "load": "## Tracking load",
     "artifacts": "## Artifacts",
+    "class": "## A class on one VM",
     "classroom": "## Classroom",
 }
 
@@ -238,6 +307,7 @@ if __name__ == "__main__":
         "memory": memory,
         "load": load,
         "artifacts": artifacts,
+        "class": class_,
         "classroom": classroom,
         "goals": goals,
         "keep": keep,
