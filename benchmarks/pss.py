@@ -3,11 +3,13 @@ shared pages counted once across processes) per service, in MB. Prints JSON.
 
   python3 pss.py   (on the VM, as root)
 Services: each running systemd unit of the lab (mlflow_serv, nginx, model servers) by its main
-process and descendants (the same on cgroup v1 and v2), and each container by its init process and
-descendants (`docker top` would need ps on the VM); the total is their sum.
+process and descendants (the same on cgroup v1 and v2), and each container by every process in its
+PID namespace: its init's tree and what `docker exec` started in it (a notebook run with nbconvert,
+its kernel); the total is their sum.
 """
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -42,12 +44,29 @@ def tree(main: str) -> list[str]:
     return pids
 
 
+def namespace(main: str) -> list[str]:
+    """Every process in main's PID namespace (a container's)."""
+    try:
+        wanted = os.readlink(f"/proc/{main}/ns/pid")
+    except (OSError, ValueError):
+        return []
+    pids = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if os.readlink(entry / "ns" / "pid") == wanted:
+                pids.append(entry.name)
+        except OSError:
+            continue
+    return pids
+
+
 services = {}
 units = run(SYSTEMCTL, "list-units", "--type=service", "--state=running", "--plain", "--no-legend", "mlflow*", "nginx*")
 for unit in (line.split()[0] for line in units.splitlines() if line.strip()):
     pids = tree(run(SYSTEMCTL, "show", "-p", "MainPID", "--value", unit).strip())
     services[unit.removesuffix(".service")] = {"processes": len(pids), "pss_mb": round(sum(map(pss_kb, pids)) / 1024)}
 for name in run(DOCKER, "ps", "--format", "{{.Names}}").split():
-    pids = tree(run(DOCKER, "inspect", "-f", "{{.State.Pid}}", name).strip())
+    main = run(DOCKER, "inspect", "-f", "{{.State.Pid}}", name).strip()
+    pids = namespace(main) if main not in ("", "0") else []
     services[f"container {name}"] = {"processes": len(pids), "pss_mb": round(sum(map(pss_kb, pids)) / 1024)}
 print(json.dumps({"services": services, "total_mb": sum(s["pss_mb"] for s in services.values())}))

@@ -26,7 +26,9 @@ and the shortcuts that let two cores keep up with a class.
    (nginx's X-Real-IP, trusted from loopback only) may fail ``MLOPS_VM_LOGIN_FAILURES_PER_MINUTE``
    times a minute, then gets 429 without any check; every refused login is answered after the
    same delay, known user or not. A login that worked recently goes straight through: a
-   student is never slowed by someone else's failures.
+   student is never slowed by someone else's failures. Only failures spend the budget: a class
+   behind one address (a campus NAT) logging in at once is checked as fast as the budget allows,
+   the logins beyond it waiting for the checks in flight, not refused.
 5. Authorization that costs one cheap lookup (``lab-basic-auth``). MLflow authorizes a request on
    a run by loading the whole run (params, metrics, tags) to learn its experiment, then the
    user's grants, before the handler loads the run again: a third of a busy server's time. A
@@ -207,7 +209,9 @@ class LoginGuard:
         self.rate = self.capacity / 60.0  # tokens per second
         self.delay = delay  # every refused login is answered this long after it arrived
         self.remember = remember  # seconds a login that worked goes straight through (renewed on use)
-        self.budgets = collections.OrderedDict()  # client -> [tokens, time]
+        self.budgets = collections.OrderedDict()  # client -> (failure tokens, time)
+        self.in_flight = {}  # client -> checks of its new logins under way (each may fail)
+        self.turns = asyncio.Condition()  # a check settled: waiting logins look again
         self.working = collections.OrderedDict()  # login digest -> until
         self.pending = {}  # login digest -> future of its check
         self.checks = asyncio.Semaphore(1)
@@ -242,18 +246,42 @@ class LoginGuard:
         self.working.move_to_end(digest)
         return True
 
-    def take(self, client: str, now: float) -> float:
-        """Take one failure token from client: 0 when taken, else the seconds until one is there."""
-        tokens, then = self.budgets.pop(client, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - then) * self.rate)
-        self.budgets[client] = (tokens - 1, now) if tokens >= 1 else (tokens, now)
-        while len(self.budgets) > self.limit:
-            self.budgets.popitem(last=False)
-        return 0 if tokens >= 1 else (1 - tokens) / self.rate
+    def tokens(self, client: str, now: float) -> float:
+        tokens, then = self.budgets.get(client, (self.capacity, now))
+        return min(self.capacity, tokens + (now - then) * self.rate)
 
-    def give_back(self, client: str) -> None:
-        tokens, then = self.budgets.get(client, (self.capacity, 0))
-        self.budgets[client] = (min(self.capacity, tokens + 1), then)
+    async def admit(self, client: str, digest: bytes) -> str | float:
+        """How a new login from client goes on: "check" (its check admitted: settle() after it),
+        "share" (a check of the same login is under way), "known" (it worked meanwhile), or the
+        seconds until client's failures allow a check. A check under way may fail, so it holds a
+        token until it settles; logins beyond the tokens left wait for those checks."""
+        async with self.turns:
+            while True:
+                now = time.monotonic()
+                if digest in self.pending:
+                    return "share"
+                if self.working.get(digest, 0) > now:
+                    return "known"
+                tokens, busy = self.tokens(client, now), self.in_flight.get(client, 0)
+                if tokens < 1:
+                    return (1 - tokens) / self.rate
+                if tokens - busy >= 1:
+                    self.in_flight[client] = busy + 1
+                    return "check"
+                await self.turns.wait()
+
+    async def settle(self, client: str, failed: bool) -> None:
+        async with self.turns:
+            busy = self.in_flight.pop(client, 1) - 1
+            if busy:
+                self.in_flight[client] = busy
+            if failed:
+                now = time.monotonic()
+                self.budgets[client] = (self.tokens(client, now) - 1, now)
+                self.budgets.move_to_end(client)
+                while len(self.budgets) > self.limit:
+                    self.budgets.popitem(last=False)
+            self.turns.notify_all()
 
     async def check(self, scope, login: bytes):
         """MLflow's own verdict on a login: True, False, or None (it could not say)."""
@@ -313,25 +341,29 @@ class LoginGuard:
         digest = hmac.new(self.key, login, hashlib.sha256).digest()
         if not self.remembered(digest, now):
             client = self.client(scope)
-            # A failure costs a token, taken before the check (requests in parallel cannot all
-            # get one check each) and given back when the login works. Processes on the VM
-            # itself (the playbooks, the model servers) have no budget.
-            took = digest not in self.pending and client not in TRUSTED_PROXIES
-            if took and (wait := self.take(client, now)):
-                message = f"Too many failed logins from {client}: try again in {math.ceil(wait)} s.".encode()
-                retry = [(b"retry-after", str(math.ceil(wait)).encode())]
+            # A failure costs a token; a check under way holds one until it settles (requests in
+            # parallel cannot all get one check each). Processes on the VM itself (the
+            # playbooks, the model servers) have no budget.
+            admitted = "trusted" if client in TRUSTED_PROXIES else await self.admit(client, digest)
+            if not isinstance(admitted, str):
+                message = f"Too many failed logins from {client}: try again in {math.ceil(admitted)} s.".encode()
+                retry = [(b"retry-after", str(math.ceil(admitted)).encode())]
                 return await self.refuse(receive, send, 429, message, retry, now)
-            result = await self.verdict(scope, login, digest)
-            if result is False:
-                return await self.refuse(receive, send, 401, NOT_AUTHENTICATED, [(b"www-authenticate", REALM)], now)
-            if took:
-                self.give_back(client)
-            if result:
-                self.working[digest] = now + self.remember
-                while len(self.working) > self.limit:
-                    self.working.popitem(last=False)
-            elif scope.get("path") == METRICS:  # MLflow could not say: its own rules apply
-                return await self.app(scope, receive, send)
+            if admitted != "known":
+                result = None
+                try:
+                    result = await self.verdict(scope, login, digest)
+                finally:
+                    if admitted == "check":
+                        await self.settle(client, result is False)
+                if result is False:
+                    return await self.refuse(receive, send, 401, NOT_AUTHENTICATED, [(b"www-authenticate", REALM)], now)
+                if result:
+                    self.working[digest] = now + self.remember
+                    while len(self.working) > self.limit:
+                        self.working.popitem(last=False)
+                elif scope.get("path") == METRICS:  # MLflow could not say: its own rules apply
+                    return await self.app(scope, receive, send)
         if scope.get("path") == METRICS and scope.get("method") == "GET":
             body = await asyncio.to_thread(metrics_body)
             if body is not None:
