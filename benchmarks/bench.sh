@@ -200,6 +200,7 @@ load() { # load CONFIG THREADS OUTPUT: one run of tracking_load.py, its JSON lin
 if section load; then
   log "tracking load"
   docker cp benchmarks/tracking_load.py "$vm:/root/tracking_load.py"
+  docker cp benchmarks/load_stats.py "$vm:/root/load_stats.py"
   docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"
   # The student's login as a credentials file (copied, never on a command line).
   printf '[mlflow]\nmlflow_tracking_username = student\nmlflow_tracking_password = %s\n' \
@@ -270,7 +271,7 @@ secrets, count = Path(sys.argv[1]), int(sys.argv[2])
 students = {f"s{i:02d}": (secrets / f"mlflow_class_s{i:02d}_password").read_text().strip() for i in range(1, count + 1)}
 print(json.dumps({"students": students, "admin": ["admin", (secrets / "mlflow_admin_password").read_text().strip()]}))
 PY
-  for file in benchmarks/class_load.py benchmarks/pss.py molecule/shared/files/sample_rss.py "$work/class-logins.json"; do
+  for file in benchmarks/class_load.py benchmarks/load_stats.py benchmarks/pss.py molecule/shared/files/sample_rss.py "$work/class-logins.json"; do
     docker cp "$file" "$vm:/root/$(basename "$file")"
   done
   docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"

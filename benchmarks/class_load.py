@@ -11,12 +11,12 @@ workspace is their login (a class without teams). No retries: an error counts as
 """
 
 import json
-import statistics
 import sys
 import threading
 import time
 
 import requests
+from load_stats import summary  # beside this script
 
 url, logins_file, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
 logins = json.loads(open(logins_file).read())  # noqa: PTH123, SIM115 - a small file read once
@@ -116,13 +116,6 @@ def ui() -> None:
         timed("instructor's workspaces", workspaces)
 
 
-def percentiles(values: list[float]) -> dict:
-    if len(values) < 2:
-        return {"p50": None, "p95": None, "p99": None}
-    cuts = statistics.quantiles(values, n=100)
-    return {"p50": round(cuts[49] * 1000), "p95": round(cuts[94] * 1000), "p99": round(cuts[98] * 1000)}
-
-
 def start() -> None:
     global deadline, began  # noqa: PLW0603 - read by every thread once the barrier opens
     began = time.monotonic()
@@ -137,18 +130,4 @@ for worker in workers:
 for worker in workers:
     worker.join()
 elapsed = time.monotonic() - began
-print(
-    json.dumps(
-        {
-            "students": len(students),
-            "seconds": round(elapsed, 1),
-            "runs_per_s": round(len(runs) / elapsed, 1),
-            "runs": len(runs),
-            "errors": len(errors),
-            "first_errors": errors[:3],
-            "run_ms": percentiles(runs),
-            "ui_ms": {kind: percentiles(values) for kind, values in reads.items()},
-            "ui_calls": sum(len(values) for values in reads.values()),
-        }
-    )
-)
+print(json.dumps({"students": len(students), "seconds": round(elapsed, 1), **summary(runs, errors, elapsed, reads)}))

@@ -210,7 +210,7 @@ def class_(path: str, load_cpu: str, converge: str, notebook: str, used: str) ->
     )
     print("| UI call meanwhile | p50 | p95 |")
     print("|---|---|---|")
-    for kind, cut in result["ui_ms"].items():
+    for kind, cut in result["reads_ms"].items():
         print(f"| {kind} | {cut['p50']} | {cut['p95']} |")
     print()
     if result["first_errors"]:

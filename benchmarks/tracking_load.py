@@ -10,7 +10,6 @@ No client retries: an error counts as an error, not as a slow request.
 import configparser
 import json
 import os
-import statistics
 import sys
 import threading
 import time
@@ -25,6 +24,7 @@ os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
 os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = "60"
 
 import requests  # noqa: E402 - after the settings
+from load_stats import summary  # noqa: E402 - beside this script
 from mlflow import MlflowClient  # noqa: E402
 from mlflow.entities import Metric, Param  # noqa: E402
 
@@ -102,23 +102,4 @@ for worker in workers:
 elapsed = time.monotonic() - began
 
 
-def percentiles(values):
-    if len(values) < 2:
-        return {"p50": None, "p95": None, "p99": None}
-    cuts = statistics.quantiles(values, n=100)
-    return {"p50": round(cuts[49] * 1000), "p95": round(cuts[94] * 1000), "p99": round(cuts[98] * 1000)}
-
-
-print(
-    json.dumps(
-        {
-            "threads": threads,
-            "runs_per_s": round(len(runs) / elapsed, 1),
-            "runs": len(runs),
-            "errors": len(errors),
-            "first_errors": errors[:3],
-            "run_ms": percentiles(runs),
-            "reads_ms": {kind: percentiles(values) for kind, values in reads.items()},
-        }
-    )
-)
+print(json.dumps({"threads": threads, **summary(runs, errors, elapsed, reads)}))
