@@ -262,13 +262,14 @@ if section class; then
   class_converge=$(timed converge "$work/class-converge.log" -e "@$work/class-vars.json")
   class_rerun=$(timed converge "$work/class-rerun.log" -e "@$work/class-vars.json")
   class_changed=$(changed_in "$work/class-rerun.log")
-  # The students' and the instructor's logins, from the secrets the converge generated, as a file
-  # copied to the VM (never on a command line).
-  python3 - "$work/credentials/$vm" "$CLASS_STUDENTS" > "$work/class-logins.json" <<'PY'
+  # The students' and the instructor's logins (the students as class-vars.json names them), from
+  # the secrets the converge generated, as a file copied to the VM (never on a command line).
+  python3 - "$work/credentials/$vm" "$work/class-vars.json" > "$work/class-logins.json" <<'PY'
 import json, sys
 from pathlib import Path
-secrets, count = Path(sys.argv[1]), int(sys.argv[2])
-students = {f"s{i:02d}": (secrets / f"mlflow_class_s{i:02d}_password").read_text().strip() for i in range(1, count + 1)}
+secrets = Path(sys.argv[1])
+names = [student["name"] for student in json.loads(Path(sys.argv[2]).read_text())["mlops_class_students"]]
+students = {name: (secrets / f"mlflow_class_{name}_password").read_text().strip() for name in names}
 print(json.dumps({"students": students, "admin": ["admin", (secrets / "mlflow_admin_password").read_text().strip()]}))
 PY
   for file in benchmarks/class_load.py benchmarks/load_stats.py benchmarks/pss.py molecule/shared/files/sample_rss.py "$work/class-logins.json"; do
