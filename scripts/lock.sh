@@ -5,6 +5,7 @@
 #   roles/mlflow/files/locks/mlflow-<version>.txt   the MLflow venv, per mlflow_version supported
 #   roles/s3/files/locks/s3-client.txt               the S3 client venv (boto3)
 #   roles/jupyter/files/locks/jupyter-<version>.txt  the JupyterLab image's additions
+#   roles/jupyterhub/files/locks/jupyterhub.txt      a class server's JupyterHub venv
 #   roles/common/files/locks/uv.txt                  uv itself, installed with pip on each VM
 #   requirements.lock                                the controller's .venv (make venv)
 # The roles install with hash checking (uv pip install --require-hashes); a tampered or missing
@@ -36,6 +37,7 @@ for version in $MLFLOW_VERSIONS; do
   pins roles/jupyter/vars/main.yml __jupyter_packages | sed "s/{{ jupyter_mlflow_version }}/$version/" \
     | lock "roles/jupyter/files/locks/jupyter-$version.txt" 3.11
 done
+pins roles/jupyterhub/vars/main.yml __jupyterhub_packages | lock roles/jupyterhub/files/locks/jupyterhub.txt "$PYTHON"
 pins roles/s3/vars/main.yml __s3_client_packages | lock roles/s3/files/locks/s3-client.txt "$PYTHON"
 python3 -c 'import yaml; print("uv==" + yaml.safe_load(open("roles/common/vars/main.yml"))["__common_uv_version"])' \
   | lock roles/common/files/locks/uv.txt "$PYTHON"

@@ -25,6 +25,13 @@
                                                page offers, then each WORKSPACE's experiments page:
                                                what MLflow answered its search, whether EXPERIMENT
                                                shows (screenshots in DIR)
+  laptop.py hub URL LOGINS.json STUDENT OTHER DIR
+                                               a class's JupyterHub: a wrong password refused; OTHER
+                                               starts their server; STUDENT logs in in Chromium, gets
+                                               their JupyterLab (its work/ listed), then tries OTHER's;
+                                               each login of LOGINS.json ({name: password}) opens
+                                               OTHER's server as a browser would (the admin confirms
+                                               the access form) and lists its work/ (screenshots in DIR)
 
 The MLflow client is stock: the tests set no MLflow environment variable. The login comes from
 ~/.mlflow/credentials and trust in the class CA from REQUESTS_CA_BUNDLE (for Python) and the
@@ -633,6 +640,82 @@ def ui_workspaces(url: str, out_dir: str, checks: list[str]) -> None:
     emit(offered=offered, workspaces=seen)
 
 
+def hub_login(url: str, user: str, password: str):
+    """A requests session logged in to JupyterHub's login form (with its XSRF cookie) as USER."""
+    import requests
+
+    session = requests.Session()
+    session.get(f"{url}/hub/login", timeout=60).raise_for_status()
+    answer = session.post(
+        f"{url}/hub/login",
+        data={"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf", "")},
+        allow_redirects=False,
+        timeout=60,
+    )
+    return session, answer.status_code
+
+
+def hub_open(session, url: str, owner: str, seconds: float = 240) -> dict:
+    """OWNER's JupyterLab as a browser opens it: the hub's OAuth round (an admin confirms the
+    access form, as the instructor clicks Authorize); the owner's own visit starts their server and
+    waits for it. Then the API lists its work/."""
+    import re
+
+    deadline = time.monotonic() + seconds
+    while True:
+        page = session.get(f"{url}/user/{owner}/lab", timeout=60)
+        if page.status_code == 200 and "/oauth2/authorize" in page.url and 'name="scopes"' in page.text:
+            fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text)
+            page = session.post(page.url, data=fields, timeout=60)
+        ready = page.status_code == 200 and page.url.split("?")[0].endswith(f"/user/{owner}/lab")
+        if ready or page.status_code == 403 or time.monotonic() > deadline:
+            break
+        time.sleep(2)  # the server is starting (spawn-pending) or the hub is busy
+    contents = session.get(f"{url}/user/{owner}/api/contents/work", timeout=60)
+    return {
+        "lab": page.status_code if ready or page.status_code != 200 else 0,
+        "url": page.url.split("?")[0],
+        "contents": contents.status_code,
+        "work": sorted(item["name"] for item in contents.json().get("content", [])) if contents.ok else [],
+    }
+
+
+def hub(url: str, logins_file: str, student: str, other: str, out_dir: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    logins = json.loads(Path(logins_file).read_text())
+    shots = Path(out_dir)
+    shots.mkdir(parents=True, exist_ok=True)
+    result = {"wrong_password": hub_login(url, student, logins[student] + "-wrong")[1]}
+    session, result["other_login"] = hub_login(url, other, logins[other])
+    session.get(f"{url}/hub/spawn", timeout=120)
+    result["other_own"] = hub_open(session, url, other)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        page.set_default_timeout(180000)  # a loaded 2-core machine: the server starts, JupyterLab loads
+        page.goto(f"{url}/hub/login", wait_until="load")
+        page.fill("#username_input", student)
+        page.fill("#password_input", logins[student])
+        page.click("#login_submit")
+        page.wait_for_url(f"**/user/{student}/lab**")
+        page.get_by_text("work", exact=True).first.wait_for()  # JupyterLab's file browser
+        page.screenshot(path=str(shots / f"jupyterlab-{student}.png"))
+        result["browser"] = {"own": page.url.split("?")[0]}
+        answer = page.goto(f"{url}/user/{other}/lab", wait_until="load")
+        page.screenshot(path=str(shots / f"jupyterlab-{other}-as-{student}.png"))
+        result["browser"]["other"] = answer.status if answer else 0
+        browser.close()
+    result["opened"] = {}
+    for login, password in logins.items():
+        session, status = hub_login(url, login, password)
+        result["opened"][login] = hub_open(session, url, other, 30) if status == 302 else {"login": status}
+    emit(**result)
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
     if command == "artifacts":
@@ -657,6 +740,8 @@ def main(argv: list[str]) -> None:
         ui_trace(*args)
     elif command == "ui-workspaces":
         ui_workspaces(args[0], args[1], args[2:])
+    elif command == "hub":
+        hub(*args)
     else:
         sys.exit(__doc__)
 
