@@ -269,6 +269,16 @@ CASES = [
         ["mlops_data"],
     ),
     (
+        "class-jupyterhub-port-is-mlflow-port",
+        {"mlops_class_students": [{"name": "alice"}], "mlops_jupyterhub_port": 5000},
+        ["mlops_jupyterhub_port"],
+    ),
+    (
+        "jupyterhub-users-set-directly",
+        {"jupyterhub_users": [{"name": "alice", "password": "a-password-123"}]},
+        ["jupyterhub_users", "mlops_class_students"],
+    ),
+    (
         "workspaces-set-directly",
         {"mlflow_workspaces": [{"name": "class"}]},
         ["mlflow_workspaces", "mlops_class_students"],
@@ -477,28 +487,23 @@ ROLE_WORKSPACE_CASES = [
 ]
 
 
-def test_the_mlflow_role_alone_refuses_bad_workspaces_and_takes_good_ones(tmp_path):
-    valid = {"mlflow_workspaces": [{"name": "alice", "users": ["alice"]}, {"name": "default", "readers": ["alice"]}]}
+def role_preflight_refusals(tmp_path: Path, role: str, inputs: dict, cases: list, valid: dict) -> list[str]:
+    """Run ROLE's preflight alone on this machine, once per case (INPUTS, then the case's variables,
+    each a play of one run), then with VALID; the refusals' messages, in order. The VALID play
+    must pass."""
     plays = []
-    for variables, _said in [*ROLE_WORKSPACE_CASES, (valid, "")]:
-        role_vars = {"mlflow_workspaces_enabled": True, "mlflow_workspaces": [], **variables}
+    for variables, _said in [*cases, (valid, "")]:
         plays.append(
             {
                 "hosts": "localhost",
-                "gather_facts": not plays,  # once: the role reads the machine's addresses and memory
+                "gather_facts": not plays,  # once: the roles read the machine's addresses and memory
                 "ignore_errors": True,
-                "vars": {
-                    "mlops_credentials_dir": str(tmp_path / "credentials"),
-                    "mlflow_db_password": "a-db-password-1",
-                    "mlflow_s3_access_key": "mlflow",
-                    "mlflow_s3_secret_key": "an-s3-password-1",
-                    "mlflow_auth_users": [{"username": "alice", "password": "alices-password-1"}],
-                },
+                "vars": {"mlops_credentials_dir": str(tmp_path / "credentials")},
                 "tasks": [
                     {
                         "name": "Check the role's inputs",
-                        "ansible.builtin.include_role": {"name": "mlops_vm.lab.mlflow", "tasks_from": "preflight"},
-                        "vars": role_vars,
+                        "ansible.builtin.include_role": {"name": f"mlops_vm.lab.{role}", "tasks_from": "preflight"},
+                        "vars": {**inputs, **variables},
                     }
                 ],
             }
@@ -509,14 +514,60 @@ def test_the_mlflow_role_alone_refuses_bad_workspaces_and_takes_good_ones(tmp_pa
     local = ["-c", "local", "-e", f"ansible_python_interpreter={sys.executable}"]
     run = ansible_playbook(Path("localhost,"), str(tmp_path / "cases.yml"), *local, env=env)
     results = json.loads(run.stdout[run.stdout.index("{") :])
+    # Each play's first refusal ('' when none): what the user meets first.
     refusals = [
-        task["hosts"]["localhost"].get("msg", "")
+        next(
+            (
+                t["hosts"]["localhost"].get("msg", "")
+                for t in play["tasks"]
+                if t["hosts"].get("localhost", {}).get("failed")
+            ),
+            "",
+        )
         for play in results["plays"]
-        for task in play["tasks"]
-        if task["hosts"].get("localhost", {}).get("failed")
     ]
-    assert len(refusals) >= len(ROLE_WORKSPACE_CASES), refusals
-    for (_variables, said), refusal in zip(ROLE_WORKSPACE_CASES, refusals, strict=False):
+    assert refusals[-1] == "", refusals[-1]
+    return refusals[:-1]
+
+
+def test_the_mlflow_role_alone_refuses_bad_workspaces_and_takes_good_ones(tmp_path):
+    inputs = {
+        "mlflow_db_password": "a-db-password-1",
+        "mlflow_s3_access_key": "mlflow",
+        "mlflow_s3_secret_key": "an-s3-password-1",
+        "mlflow_auth_users": [{"username": "alice", "password": "alices-password-1"}],
+        "mlflow_workspaces_enabled": True,
+        "mlflow_workspaces": [],
+    }
+    valid = {"mlflow_workspaces": [{"name": "alice", "users": ["alice"]}, {"name": "default", "readers": ["alice"]}]}
+    refusals = role_preflight_refusals(tmp_path, "mlflow", inputs, ROLE_WORKSPACE_CASES, valid)
+    for (_variables, said), refusal in zip(ROLE_WORKSPACE_CASES, refusals, strict=True):
         assert said in refusal, refusal
-    last_play = results["plays"][-1]["tasks"]
-    assert not any(task["hosts"]["localhost"].get("failed") for task in last_play), last_play[-1]
+
+
+# The jupyterhub role used alone: its preflight names the variable, the value and what is allowed.
+JUPYTERHUB_USERS = [{"name": "alice", "password": "alices-password-1", "workspace": "alice"}]
+ROLE_JUPYTERHUB_CASES = [
+    ({"jupyterhub_users": [{"name": "Alice B", "password": "a-password-123"}]}, "jupyterhub_users (names) must be"),
+    ({"jupyterhub_users": [{**JUPYTERHUB_USERS[0], "workspace": "Team A"}]}, "jupyterhub_users (workspaces) must be"),
+    ({"jupyterhub_admin_users": ["alice"]}, "name a login twice: alice, alice"),
+    ({"jupyterhub_users": [], "jupyterhub_admin_users": []}, "nobody could log in"),
+    ({"jupyterhub_hub_port": 8000}, "must differ; got 8000, 8000, 8001"),
+    ({"jupyterhub_memory": "lots"}, "jupyterhub_memory"),
+    ({"jupyterhub_image": ""}, "jupyterhub_image"),
+    ({"jupyterhub_users": "alice"}, "option 'jupyterhub_users' is of type str"),
+    ({"jupyterhub_users": [{"name": "alice"}]}, "password"),
+    ({"jupyterhub_mlflow_auth_url": "127.0.0.1:5000"}, "jupyterhub_mlflow_auth_url"),
+]
+
+
+def test_the_jupyterhub_role_alone_refuses_bad_inputs_and_takes_good_ones(tmp_path):
+    inputs = {
+        "jupyterhub_users": JUPYTERHUB_USERS,
+        "jupyterhub_admin_users": ["admin"],
+        "jupyterhub_image": "mlops-vm/jupyter:0123456789ab",
+        "jupyterhub_network": "mlops-notebooks",
+    }
+    refusals = role_preflight_refusals(tmp_path, "jupyterhub", inputs, ROLE_JUPYTERHUB_CASES, {})
+    for (_variables, said), refusal in zip(ROLE_JUPYTERHUB_CASES, refusals, strict=True):
+        assert said in refusal, refusal

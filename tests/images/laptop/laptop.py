@@ -25,6 +25,9 @@
                                                page offers, then each WORKSPACE's experiments page:
                                                what MLflow answered its search, whether EXPERIMENT
                                                shows (screenshots in DIR)
+  laptop.py hub-open URL LOGINS.json OWNER    on JupyterHub, OWNER starts their server, then each login
+                                               of LOGINS.json ({name: password}) opens it and lists its
+                                               work/; a wrong password for OWNER first (requests only)
   laptop.py hub URL LOGINS.json STUDENT OTHER DIR
                                                a class's JupyterHub: a wrong password refused; OTHER
                                                starts their server; STUDENT logs in in Chromium, gets
@@ -709,11 +712,27 @@ def hub(url: str, logins_file: str, student: str, other: str, out_dir: str) -> N
         page.screenshot(path=str(shots / f"jupyterlab-{other}-as-{student}.png"))
         result["browser"]["other"] = answer.status if answer else 0
         browser.close()
-    result["opened"] = {}
-    for login, password in logins.items():
-        session, status = hub_login(url, login, password)
-        result["opened"][login] = hub_open(session, url, other, 30) if status == 302 else {"login": status}
+    result["opened"] = hub_open_all(url, logins, other)
     emit(**result)
+
+
+def hub_open_all(url: str, logins: dict, owner: str) -> dict:
+    """Each login opens OWNER's server, OWNER first (their visit starts it)."""
+    opened = {}
+    for login in sorted(logins, key=lambda name: name != owner):
+        session, status = hub_login(url, login, logins[login])
+        if status == 302 and login == owner:
+            session.get(f"{url}/hub/spawn", timeout=120)
+        opened[login] = (
+            hub_open(session, url, owner, 240 if login == owner else 30) if status == 302 else {"login": status}
+        )
+    return opened
+
+
+def hub_servers(url: str, logins_file: str, owner: str) -> None:
+    logins = json.loads(Path(logins_file).read_text())
+    wrong = hub_login(url, owner, logins[owner] + "-wrong")[1]
+    emit(wrong_password=wrong, opened=hub_open_all(url, logins, owner))
 
 
 def main(argv: list[str]) -> None:
@@ -742,6 +761,8 @@ def main(argv: list[str]) -> None:
         ui_workspaces(args[0], args[1], args[2:])
     elif command == "hub":
         hub(*args)
+    elif command == "hub-open":
+        hub_servers(*args)
     else:
         sys.exit(__doc__)
 
