@@ -11,14 +11,16 @@
 #      mlflow_serv's peak RSS meanwhile
 #   5. class: one VM as a class's server (CLASS_STUDENTS logins and workspaces): the converge, its
 #      re-run, every student logging runs into their own workspace at once for CLASS_SECONDS while
-#      the UI is used; the VM's CPU and each service's memory meanwhile; one JupyterLab's memory
-#      idle and while the example notebook runs; the VM sizes these give for 10, 30, 60 students
+#      the UI is used; the VM's CPU and each service's memory meanwhile; CLASS_SERVERS students
+#      starting their own JupyterLab on the class's JupyterHub at once, each server's memory idle,
+#      one student's while the example notebook runs; the VM sizes these give for 10, 30, 60 students
 #   6. classroom: site.yml on 1, 3 and 6 fresh VMs in one run each, then its no-change re-run
 #      (wall times, ratios to one VM; the re-run's CPU on the controller and on the whole machine)
 # Knobs: ROUNDS (3), SECONDS_PER_RUN (20), SECTIONS (which of 2.-6. to measure, default
 # "memory load artifacts class classroom"; 1. always runs, it builds the VM), KEEP=1 (leave the VM and
 # the work directory for a look by hand), CLASS_SIZES (the classroom section's numbers of VMs,
-# default "1 3 6"; the first is the base of its ratios), CLASS_STUDENTS (30), CLASS_SECONDS (60). On a failure the work directory is kept and named.
+# default "1 3 6"; the first is the base of its ratios), CLASS_STUDENTS (30), CLASS_SECONDS (60),
+# CLASS_SERVERS (10). On a failure the work directory is kept and named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH" ANSIBLE_CONFIG="$PWD/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
@@ -29,6 +31,7 @@ KEEP=${KEEP:-0}
 CLASS_SIZES=${CLASS_SIZES:-1 3 6}
 CLASS_STUDENTS=${CLASS_STUDENTS:-30}
 CLASS_SECONDS=${CLASS_SECONDS:-60}
+CLASS_SERVERS=${CLASS_SERVERS:-10}
 work=$(mktemp -d /tmp/mlops-bench.XXXX)
 vms=()
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -272,7 +275,8 @@ names = [student["name"] for student in json.loads(Path(sys.argv[2]).read_text()
 students = {name: (secrets / f"mlflow_class_{name}_password").read_text().strip() for name in names}
 print(json.dumps({"students": students, "admin": ["admin", (secrets / "mlflow_admin_password").read_text().strip()]}))
 PY
-  for file in benchmarks/class_load.py benchmarks/load_stats.py benchmarks/pss.py molecule/shared/files/sample_rss.py "$work/class-logins.json"; do
+  for file in benchmarks/class_load.py benchmarks/load_stats.py benchmarks/pss.py benchmarks/hub_start.py \
+      tests/images/laptop/laptop.py molecule/shared/files/sample_rss.py "$work/class-logins.json"; do
     docker cp "$file" "$vm:/root/$(basename "$file")"
   done
   docker cp "$work/credentials/ca/ca.crt" "$vm:/root/mlops-vm-ca.crt"
@@ -286,15 +290,22 @@ PY
   busy=$(on_vm "$vm" "python3 /root/pss.py")
   on_vm "$vm" "touch /root/class-rss.json.stop; for i in \$(seq 20); do [ -s /root/class-rss.json ] && break; sleep 1; done"
   class_rss=$(on_vm "$vm" "cat /root/class-rss.json")
-  # One student's JupyterLab (the lab's Jupyter image): its peak PSS while the example notebook
-  # runs (its kernel included), and the CPU seconds of that run.
+  # The students' own JupyterLabs on the class's JupyterHub: CLASS_SERVERS students log in and
+  # start theirs at once (on the hub's loopback port, behind the proxy); then every server's PSS,
+  # idle, once they have settled.
+  hub_result=$(on_vm "$vm" "cd /root && /opt/jupyterhub/bin/python hub_start.py http://127.0.0.1:18000 \
+    /root/class-logins.json $CLASS_SERVERS" | tail -1)
+  sleep 20
+  servers=$(on_vm "$vm" "python3 /root/pss.py")
+  # One student's own JupyterLab (s01's, on the hub): its peak PSS while the example notebook runs
+  # (its kernel included, tracking into s01's workspace), and the CPU seconds of that run.
   cpu_before_notebook=$(vm_cpu_s "$vm")
   notebook_peak=$(docker exec -i "$vm" bash -s <<'SH'
-docker exec jupyter jupyter nbconvert --to notebook --execute --output /tmp/class-run.ipynb \
+docker exec -w /home/jovyan jupyter-s01 jupyter nbconvert --to notebook --execute --output /tmp/class-run.ipynb \
   work/01-train-track-register.ipynb >/dev/null 2>&1 &
 notebook=$! peak=0
 while kill -0 "$notebook" 2>/dev/null; do
-  now=$(python3 /root/pss.py | python3 -c 'import json, sys; print(json.load(sys.stdin)["services"]["container jupyter"]["pss_mb"])')
+  now=$(python3 /root/pss.py | python3 -c 'import json, sys; print(json.load(sys.stdin)["services"]["container jupyter-s01"]["pss_mb"])')
   [ "$now" -gt "$peak" ] && peak=$now
   sleep 1
 done
@@ -302,7 +313,7 @@ wait "$notebook" && echo "$peak"
 SH
 )
   notebook_cpu=$(seconds_of "$cpu_before_notebook" "$(vm_cpu_s "$vm")")
-  printf '%s\n' "$class_result" "$idle" "$busy" "$class_rss" > "$work/class.jsonl"
+  printf '%s\n' "$class_result" "$idle" "$busy" "$class_rss" "$hub_result" "$servers" > "$work/class.jsonl"
   python3 benchmarks/report.py class "$work/class.jsonl" "$(seconds_of "$cpu_before" "$cpu_after")" \
     "$class_converge $class_rerun $class_changed" "$notebook_peak $notebook_cpu" "$(vm_anon_mb "$vm")" >> "$results"
 fi
@@ -338,7 +349,7 @@ if section classroom; then
 fi
 
 {
-  echo "Command: \`ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SECTIONS=\"$SECTIONS\" CLASS_SIZES=\"$CLASS_SIZES\" CLASS_STUDENTS=$CLASS_STUDENTS CLASS_SECONDS=$CLASS_SECONDS make bench\`"
+  echo "Command: \`ROUNDS=$ROUNDS SECONDS_PER_RUN=$SECONDS_PER_RUN SECTIONS=\"$SECTIONS\" CLASS_SIZES=\"$CLASS_SIZES\" CLASS_STUDENTS=$CLASS_STUDENTS CLASS_SECONDS=$CLASS_SECONDS CLASS_SERVERS=$CLASS_SERVERS make bench\`"
   echo "($(( SECONDS / 60 )) min)."
 } >> "$results"
 # The sections this run left out stay as an earlier run measured them, marked with its date.

@@ -2,7 +2,7 @@
 shared pages counted once across processes) per service, in MB. Prints JSON.
 
   python3 pss.py   (on the VM, as root)
-Services: each running systemd unit of the lab (mlflow_serv, nginx, model servers) by its main
+Services: each running systemd unit of the lab (mlflow_serv, nginx, model servers, jupyterhub) by its main
 process and descendants (the same on cgroup v1 and v2), and each container by every process in its
 PID namespace: its init's tree and what `docker exec` started in it (a notebook run with nbconvert,
 its kernel); the total is their sum.
@@ -61,7 +61,17 @@ def namespace(main: str) -> list[str]:
 
 
 services = {}
-units = run(SYSTEMCTL, "list-units", "--type=service", "--state=running", "--plain", "--no-legend", "mlflow*", "nginx*")
+units = run(
+    SYSTEMCTL,
+    "list-units",
+    "--type=service",
+    "--state=running",
+    "--plain",
+    "--no-legend",
+    "mlflow*",
+    "nginx*",
+    "jupyterhub*",
+)
 for unit in (line.split()[0] for line in units.splitlines() if line.strip()):
     pids = tree(run(SYSTEMCTL, "show", "-p", "MainPID", "--value", unit).strip())
     services[unit.removesuffix(".service")] = {"processes": len(pids), "pss_mb": round(sum(map(pss_kb, pids)) / 1024)}

@@ -190,7 +190,9 @@ CORES = (2, 4, 8, 16, 32, 64)
 
 
 def class_(path: str, load_cpu: str, converge: str, notebook: str, used: str) -> None:
-    result, idle, busy, rss = (json.loads(line) for line in Path(path).read_text().splitlines() if line.strip())
+    result, idle, busy, rss, hub, servers = (
+        json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()
+    )
     converge_s, rerun_s, changed = converge.split()
     peak_mb, notebook_cpu = (float(x) for x in notebook.split())
     students, cores_here = result["students"], os.cpu_count() or 1
@@ -227,27 +229,38 @@ def class_(path: str, load_cpu: str, converge: str, notebook: str, used: str) ->
         print(f"| {name} | {a.get('pss_mb', '-')} MB | {b.get('pss_mb', '-')} MB |")
     print(f"| **total** | **{idle['total_mb']} MB** | **{busy['total_mb']} MB** |\n")
     print(f"`mlflow_serv` RSS during the load: {rss['baseline_mb']} MB at its start, peak {rss['peak_mb']} MB.")
-    jupyter_idle = idle["services"].get("container jupyter", {}).get("pss_mb", 0)
+    # The students' own servers on JupyterHub (containers jupyter-<student>), idle once started.
+    own = [s["pss_mb"] for name, s in servers["services"].items() if name.startswith("container jupyter-")]
+    server_idle = sum(own) / len(own) if own else 0
+    hub_mb = servers["services"].get("jupyterhub", {}).get("pss_mb", 0)
     tracking = busy["total_mb"] - busy["services"].get("container jupyter", {}).get("pss_mb", 0)
     per_student = (busy["total_mb"] - idle["total_mb"]) / students
-    print(f"Per active student, tracking: {per_student:.1f} MB (the load's end less idle, over {students}).")
-    print(f"One JupyterLab (the lab's Jupyter image): {jupyter_idle} MB idle, **{peak_mb:.0f} MB** at its peak while")
-    print(f"the example notebook runs (kernel included), which takes {notebook_cpu:.0f} CPU-s.")
+    print(f"Per active student, tracking: {per_student:.1f} MB (the load's end less idle, over {students}).\n")
+    start = hub["start_ms"]
+    print(f"Then {hub['servers']} students logged in to the class's JupyterHub at once, each starting their own")
+    print("JupyterLab (a container of the lab's Jupyter image; `benchmarks/hub_start.py`, from the VM on the hub's")
+    print(f"loopback port): **{hub['started']} of {hub['servers']}** up in {hub['wall_s']} s, from login to JupyterLab")
+    print(f"answering p50 {start['p50']} ms, p95 **{start['p95']} ms**, slowest {hub['slowest_ms']} ms.")
+    if hub["failures"]:
+        print(f"Failures: {hub['failures']}")
+    print(f"Their PSS once settled: **{server_idle:.0f} MB** per idle server (mean of {len(own)}, largest")
+    print(f"{max(own, default=0)} MB); JupyterHub itself (hub, proxy, idle culler) {hub_mb} MB.")
+    print("One student's server (s01's) at its peak while the example notebook runs in it (kernel included,")
+    print(f"tracking into their workspace): **{peak_mb:.0f} MB**, and the run takes {notebook_cpu:.0f} CPU-s.")
     print(f"The whole VM at the end (its cgroup's anonymous memory, OS and Docker engine included): {used.strip()}.\n")
-    print("VM sizes from these figures, for a class with a JupyterLab each (a container of the lab's Jupyter")
-    print("image per student, as JupyterHub will start them: not built yet; until then students track from")
-    print("their laptops and only the tracking column applies). RAM: the tracking services at the load's end,")
-    print("plus a JupyterLab per student at its notebook peak (all at once), plus a quarter for the OS, the")
-    print("Docker engine and the page cache, rounded up to a common size. Cores: enough for the whole class")
-    print("to run the notebook at once within a minute, never fewer than the tracking load used, with one spare.\n")
+    print("VM sizes from these figures, for a class with a JupyterLab each on JupyterHub. RAM: the tracking")
+    print("services at the load's end and JupyterHub, plus a server per student at its notebook peak (all at once),")
+    print("plus a quarter for the OS, the Docker engine and the page cache, rounded up to a common size. Cores:")
+    print("enough for the whole class to run the notebook at once within a minute, never fewer than the")
+    print("tracking load used, with one spare.\n")
     print("| Students | Tracking only | + a JupyterLab each, idle | + all running the notebook | VM: RAM | VM: cores |")
     print("|---|---|---|---|---|---|")
     for n in (10, 30, 60):
-        at_peak = tracking + n * peak_mb
+        at_peak = tracking + hub_mb + n * peak_mb
         ram = next((gb for gb in VM_SIZES_GB if gb * 1024 >= 1.25 * at_peak), VM_SIZES_GB[-1])
         need = max(n * notebook_cpu / 60, busy_cores * n / students) + 1
         cores = next((c for c in CORES if c >= need), CORES[-1])
-        idle_lab = tracking + n * jupyter_idle
+        idle_lab = tracking + hub_mb + n * server_idle
         print(f"| {n} | {tracking} MB | {idle_lab:.0f} MB | {at_peak:.0f} MB | **{ram} GB** | **{cores}** |")
     print()
 
