@@ -705,9 +705,11 @@ def hub(url: str, logins_file: str, student: str, other: str, out_dir: str) -> N
         page.fill("#password_input", logins[student])
         page.click("#login_submit")
         page.wait_for_url(f"**/user/{student}/lab**")
-        page.get_by_text("work", exact=True).first.wait_for()  # JupyterLab's file browser
-        page.screenshot(path=str(shots / f"jupyterlab-{student}.png"))
         result["browser"] = {"own": page.url.split("?")[0]}
+        page.get_by_text("work", exact=True).first.dblclick()  # JupyterLab's file browser: into work/
+        page.get_by_text("01-train-track-register.ipynb", exact=True).first.wait_for()
+        result["browser"]["examples_shown"] = True
+        page.screenshot(path=str(shots / f"jupyterlab-{student}.png"))
         answer = page.goto(f"{url}/user/{other}/lab", wait_until="load")
         page.screenshot(path=str(shots / f"jupyterlab-{other}-as-{student}.png"))
         result["browser"]["other"] = answer.status if answer else 0
