@@ -73,22 +73,32 @@ on_vm() { docker exec -i "$1" bash -c "$2"; }
 # The VM's address on the test network (its certificate's name); inside, hostname -I lists the
 # VM's own Docker bridges first.
 vm_address() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$1" | cut -d' ' -f1; }
-vm_anon_mb() { # The anonymous memory of a VM's cgroup (v1: total_rss, v2: anon), in MB.
-  local id stat
-  id=$(docker inspect -f '{{.Id}}' "$1")
-  for stat in "/sys/fs/cgroup/memory/docker/$id/memory.stat" "/sys/fs/cgroup/system.slice/docker-$id.scope/memory.stat"; do
-    [ -r "$stat" ] && awk '$1 == "total_rss" || $1 == "anon" {printf "%d MB\n", $2 / 1048576; exit}' "$stat" && return
-  done
-  echo "unknown (no cgroup memory.stat)"
+# A test VM's own Docker puts its containers' cgroups beside the VM's, not in it (cgroupns=host):
+# a VM's figures add those of the containers it runs (PostgreSQL, MinIO, the JupyterLabs).
+vm_cgroup_ids() { # The VM's container id and those of the containers its Docker runs.
+  docker inspect -f '{{.Id}}' "$1"
+  docker exec "$1" docker ps -q --no-trunc 2>/dev/null || true
 }
-vm_cpu_s() { # The CPU seconds a VM's cgroup has used (v1: cpuacct.usage, v2: cpu.stat usage_usec).
+vm_anon_mb() { # The anonymous memory of a VM's cgroups (v1: total_rss, v2: anon), in MB.
+  local id stat total=0 found=""
+  for id in $(vm_cgroup_ids "$1"); do
+    for stat in "/sys/fs/cgroup/memory/docker/$id/memory.stat" "/sys/fs/cgroup/system.slice/docker-$id.scope/memory.stat"; do
+      [ -r "$stat" ] || continue
+      total=$((total + $(awk '$1 == "total_rss" || $1 == "anon" {print $2; exit}' "$stat")))
+      found=1
+    done
+  done
+  if [ -n "$found" ]; then echo "$((total / 1048576)) MB"; else echo "unknown (no cgroup memory.stat)"; fi
+}
+vm_cpu_s() { # The CPU seconds a VM's cgroups have used (v1: cpuacct.usage, v2: cpu.stat usage_usec).
   local id
-  id=$(docker inspect -f '{{.Id}}' "$1")
-  if [ -r "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" ]; then
-    awk '{printf "%.1f\n", $1 / 1e9}' "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage"
-  else
-    awk '$1 == "usage_usec" {printf "%.1f\n", $2 / 1e6}' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"
-  fi
+  for id in $(vm_cgroup_ids "$1"); do
+    if [ -r "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" ]; then
+      awk '{print $1 / 1e9}' "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage"
+    elif [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
+      awk '$1 == "usage_usec" {print $2 / 1e6}' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"
+    fi
+  done | awk '{total += $1} END {printf "%.1f\n", total}'
 }
 seconds_of() { python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$1" "$2"; }
 
