@@ -274,6 +274,11 @@ CASES = [
         ["mlops_jupyterhub_port"],
     ),
     (
+        "class-assistant-upper-case",
+        {"mlops_class_students": [{"name": "alice"}], "mlops_class_assistants": ["TA"]},
+        ["mlops_class_assistants", "lower-case"],
+    ),
+    (
         "jupyterhub-users-set-directly",
         {"jupyterhub_users": [{"name": "alice", "password": "a-password-123"}]},
         ["jupyterhub_users", "mlops_class_students"],
@@ -548,7 +553,8 @@ def test_the_mlflow_role_alone_refuses_bad_workspaces_and_takes_good_ones(tmp_pa
 # The jupyterhub role used alone: its preflight names the variable, the value and what is allowed.
 JUPYTERHUB_USERS = [{"name": "alice", "password": "alices-password-1", "workspace": "alice"}]
 ROLE_JUPYTERHUB_CASES = [
-    ({"jupyterhub_users": [{"name": "Alice B", "password": "a-password-123"}]}, "jupyterhub_users (names) must be"),
+    ({"jupyterhub_users": [{"name": "Alice", "password": "a-password-123"}]}, "jupyterhub_users (names) must be"),
+    ({"jupyterhub_admin_users": ["prof@uni"]}, "jupyterhub_admin_users must be"),
     ({"jupyterhub_users": [{**JUPYTERHUB_USERS[0], "workspace": "Team A"}]}, "jupyterhub_users (workspaces) must be"),
     ({"jupyterhub_admin_users": ["alice"]}, "name a login twice: alice, alice"),
     ({"jupyterhub_users": [], "jupyterhub_admin_users": []}, "nobody could log in"),

@@ -34,6 +34,7 @@ CASES = {
     "unix_user": (["mlflow", "mlflow-models"], ["root", "www-data", "Mlflow", "a b", "mlflow\n"]),
     "unit_name": (["mlflow_serv", "a.b-c"], ["a b", "x.service", "a\nExecStart=/bin/sh", ""]),
     "container_name": (["postgres", "a_b.c-d"], ["-a", "a b", "a\n", "a" * 64]),
+    "hub_login": (["ta", "ta.smith", "t_a-2"], ["TA", "ta@uni", "-ta", "a b", "ta\n", "a" * 51]),
     "query_parameter": (["token", "X-Amz-Signature"], ["", "a b", "token=", "a\n", "a" * 65]),
     "pg_identifier": (["mlflow", "mlflow_auth"], ["Mlflow", "1a", "a-b", "a\n", "a" * 64]),
     # MLflow 3.17's WorkspaceNameValidator: what it refuses, the lab refuses before a change.

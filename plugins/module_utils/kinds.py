@@ -235,6 +235,12 @@ def login_name(value) -> bool:
     return _match(re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}"), value)
 
 
+def hub_login(value) -> bool:
+    """A class login that is also a JupyterHub user: lower-case letters, digits, . _ -, 1-50, a letter
+    or digit first (JupyterHub lower-cases logins; Docker names the user's server jupyter-<login>)."""
+    return _match(re.compile(r"[a-z0-9][a-z0-9._-]{0,49}"), value)
+
+
 def s3_access_key(value) -> bool:
     """An S3 login (access key): 3-128 letters, digits, . _ -, a letter or digit first (MinIO's minimum is 3)."""
     return _match(re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,127}"), value)
@@ -468,6 +474,7 @@ KINDS = {
     "unix_user": (unix_user, "a user name of the lab's own (lower-case letters, digits, _ -), not a system account"),
     "unit_name": (unit_name, "a systemd unit name without .service (letters, digits, _ . -)"),
     "container_name": (container_name, "a container name (letters, digits, _ . -, at most 63)"),
+    "hub_login": (hub_login, "a lower-case login (letters, digits, . _ -, at most 50, a letter or digit first)"),
     "query_parameter": (query_parameter, "a URL query parameter's name (letters, digits, _ -)"),
     "mlflow_workspace": (
         mlflow_workspace,

@@ -1,7 +1,7 @@
 """Tests mlops_vm.lab.<kind>: one per kind of value the lab's variables take (module_utils/kinds.py).
 
 ``port``, ``ipv4``, ``host_name``, ``s3_bucket_name``, ``s3_key_prefix``, ``login_name``,
-``unix_user``, ``unit_name``, ``container_name``, ``pg_identifier``, ``release``, ``http_url``,
+``unix_user``, ``unit_name``, ``container_name``, ``hub_login``, ``pg_identifier``, ``release``, ``http_url``,
 ``https_url``, ``web_url``, ``apt_proxy``, ``s3_url``, ``email``, ``fingerprint``, ``secret``,
 ``requirement``, ``apt_package``, ``image``, ``docker_size``, ``docker_memory``,
 ``systemd_memory``, ``mlflow_duration``, ``x509_name``, ``safe_path``, ``volume``,
