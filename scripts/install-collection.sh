@@ -4,7 +4,8 @@
 #   DIR/tarballs      mlops_vm-lab-<version>.tar.gz from `ansible-galaxy collection build`, and the
 #                     artifacts of its dependencies
 #   DIR/collections   `ansible-galaxy collection install` of them all
-#   DIR/ansible.cfg   collections_path = DIR/collections, and nothing else
+#   DIR/ansible.cfg   collections_path = DIR/collections, and pipelining on (as the README advises
+#                     a user of the collection), nothing else
 # Then: ANSIBLE_CONFIG=DIR/ansible.cfg DIR/venv/bin/ansible-playbook -i INVENTORY mlops_vm.lab.site
 # Galaxy is out of reach on the test machines: the dependencies (galaxy.yml's, transitively) are
 # packed from the copies the `ansible` package bundles in .venv, each with the MANIFEST.json and
@@ -29,7 +30,7 @@ mkdir -p "$dir/tarballs" "$dir/collections"
 "$root/.venv/bin/python" "$root/scripts/pack_dependencies.py" "$root/galaxy.yml" "$dir/tarballs"
 
 # From DIR, with a configuration of its own, so nothing of this checkout (ansible.cfg, collections/) is found.
-printf '[defaults]\ncollections_path = %s\n' "$dir/collections" >"$dir/ansible.cfg"
+printf '[defaults]\ncollections_path = %s\n\n[connection]\npipelining = True\n' "$dir/collections" >"$dir/ansible.cfg"
 (cd "$dir" && ANSIBLE_CONFIG="$dir/ansible.cfg" "$dir/venv/bin/ansible-galaxy" collection install --offline \
   -p "$dir/collections" "$dir"/tarballs/*.tar.gz >/dev/null)
 (cd "$dir" && ANSIBLE_CONFIG="$dir/ansible.cfg" "$dir/venv/bin/ansible-galaxy" collection list 2>/dev/null) \
