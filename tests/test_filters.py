@@ -15,6 +15,7 @@ from ansible_collections.mlops_vm.lab.plugins.filter.s3_access import (  # noqa:
     s3_minio_calls,
     s3_seaweedfs_identities,
 )
+from ansible_collections.mlops_vm.lab.plugins.test.installed import installed  # noqa: E402
 
 MLFLOW = {"name": "mlflow", "password": "p@ss 'w\"rd", "buckets": ["mlflows3", "other"]}
 
@@ -90,3 +91,11 @@ def test_class_names_that_clash_are_named():
     assert "student" in class_problems([{"name": "student"}], [], ["student"])[0]
     assert "red" in class_problems([{"name": "red"}, {"name": "bob", "team": "red"}], [], [])[0]
     assert "default" in class_problems([{"name": "bob", "team": "default"}], [], [])[0]
+
+
+def test_installed_only_when_the_packages_were_read_and_all_are_there():
+    facts = {"packages": {"nginx": [{"version": "1.22"}], "acl": [{"version": "2.3"}]}}
+    assert installed(["nginx", "acl"], facts)
+    assert not installed(["nginx", "certbot"], facts)  # one missing: apt installs it
+    assert not installed(["nginx"], {})  # nothing read (a role run alone): apt asks as before
+    assert installed([], facts)
