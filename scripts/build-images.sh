@@ -129,4 +129,46 @@ LIST
 if selected mlops-test/laptop; then
   build mlops-test/laptop "$CONTEXTS/laptop" mlops-test/jupyter
 fi
+
+# The stand-ins already loaded, as a Debian 12 test VM's Docker keeps them: the Docker volume
+# mlops-test-image-store, which Molecule's Debian 12 VMs start from (playbooks/tasks/local-vm.yml
+# hard-links its layers into each VM's /var/lib/docker: nothing copied or loaded per VM; a VM's
+# writes go to its own upper layers, never into these files). Made once by a VM of that image with
+# the distribution's Docker, so its format is the one the VMs' Docker reads; rebuilt when an
+# archive or the VM image changes. `make lab` and the benchmarks still load the archives, as a
+# user's VM would get its images.
+STORE=mlops-test-image-store STORE_VM=mlops-test/debian12-systemd
+image_store() {
+  local want maker=mlops-test-image-store-maker state
+  want=$(hash_of "$(cat "$ARCHIVES"/*.tar.id)" "$(docker image inspect -f '{{.Id}}' "$STORE_VM")")
+  if [ "$(docker volume inspect -f "{{ index .Labels \"$LABEL\" }}" "$STORE" 2>/dev/null)" = "$want" ]; then
+    log "$STORE up to date"; return
+  fi
+  log "loading the stand-ins into $STORE (about a minute)"
+  docker rm -f -v "$maker" >/dev/null 2>&1 || true
+  docker volume rm -f "$STORE" >/dev/null 2>&1 || true
+  docker volume create --label "$LABEL=$want" --label "org.mlops-vm.vm-image=$STORE_VM" "$STORE" >/dev/null
+  docker run -d --name "$maker" --cap-add SYS_ADMIN --cap-add NET_ADMIN --security-opt seccomp=unconfined \
+    --security-opt apparmor=unconfined --cgroupns host --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
+    -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v "$STORE:/var/lib/docker" -v "$PWD/$ARCHIVES:/srv/mlops-test-images:ro" \
+    "$STORE_VM" >/dev/null
+  for _ in $(seq 60); do
+    state=$(docker exec "$maker" systemctl is-system-running --wait 2>/dev/null || true)
+    [[ $state == running || $state == degraded ]] && break
+    sleep 1
+  done
+  # Loaded, then Docker stopped cleanly; only its image and layer stores are kept.
+  if ! docker exec -e DEBIAN_FRONTEND=noninteractive "$maker" sh -ec '
+      apt-get update -qq && apt-get install -y -qq --no-install-recommends docker.io >/dev/null
+      for archive in /srv/mlops-test-images/*.tar; do docker load -q -i "$archive"; done
+      systemctl stop docker.socket docker containerd
+      cd /var/lib/docker && find . -mindepth 1 -maxdepth 1 ! -name image ! -name overlay2 -exec rm -rf {} +' \
+      >"$WORK/image-store.log" 2>&1; then
+    tail -20 "$WORK/image-store.log" >&2
+    docker rm -f "$maker" >/dev/null; docker volume rm -f "$STORE" >/dev/null
+    exit 1
+  fi
+  docker rm -f "$maker" >/dev/null
+}
+if [ "$SELECTED" = "  " ]; then image_store; fi
 log "done"
