@@ -23,6 +23,7 @@ CA_BUNDLE=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
 mkdir -p "$WORK"
 
 log() { printf 'images: %s\n' "$*" >&2; }
+source tests/images/vm.sh  # vm_run, vm_booted
 
 hash_of() { # hash of strings and the content of files/dirs given after --
   { for arg in "$@"; do
@@ -139,7 +140,7 @@ fi
 # user's VM would get its images.
 STORE=mlops-test-image-store STORE_VM=mlops-test/debian12-systemd
 image_store() {
-  local want maker=mlops-test-image-store-maker state
+  local want maker=mlops-test-image-store-maker
   want=$(hash_of "$(cat "$ARCHIVES"/*.tar.id)" "$(docker image inspect -f '{{.Id}}' "$STORE_VM")")
   if [ "$(docker volume inspect -f "{{ index .Labels \"$LABEL\" }}" "$STORE" 2>/dev/null)" = "$want" ]; then
     log "$STORE up to date"; return
@@ -148,15 +149,8 @@ image_store() {
   docker rm -f -v "$maker" >/dev/null 2>&1 || true
   docker volume rm -f "$STORE" >/dev/null 2>&1 || true
   docker volume create --label "$LABEL=$want" --label "org.mlops-vm.vm-image=$STORE_VM" "$STORE" >/dev/null
-  docker run -d --name "$maker" --cap-add SYS_ADMIN --cap-add NET_ADMIN --security-opt seccomp=unconfined \
-    --security-opt apparmor=unconfined --cgroupns host --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-    -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v "$STORE:/var/lib/docker" -v "$PWD/$ARCHIVES:/srv/mlops-test-images:ro" \
-    "$STORE_VM" >/dev/null
-  for _ in $(seq 60); do
-    state=$(docker exec "$maker" systemctl is-system-running --wait 2>/dev/null || true)
-    [[ $state == running || $state == degraded ]] && break
-    sleep 1
-  done
+  vm_run "$maker" "$STORE_VM" -v "$STORE:/var/lib/docker" -v "$PWD/$ARCHIVES:/srv/mlops-test-images:ro"
+  vm_booted "$maker" >/dev/null || { log "$maker did not boot"; docker rm -f "$maker" >/dev/null; exit 1; }
   # Loaded, then Docker stopped cleanly; only its image and layer stores are kept.
   if ! docker exec -e DEBIAN_FRONTEND=noninteractive "$maker" sh -ec '
       apt-get update -qq && apt-get install -y -qq --no-install-recommends docker.io >/dev/null
