@@ -16,12 +16,12 @@ VM=${VM:-bench-standins}
 work=$(mktemp -d /tmp/mlops-bench-standins.XXXX)
 trap 'docker rm -f -v "$VM" "$VM-store" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 log() { printf 'standin_load: %s\n' "$*" >&2; }
+since() { python3 -c "import sys, time; print(round(time.time() - float(sys.argv[1]), 1))" "$1"; }  # since T0: seconds
 
 log "starting $VM and installing Docker in it (the docker role)"
 t0=$(date +%s.%N)
 scripts/start-test-vm.sh "$VM"
-t1=$(date +%s.%N)
-plain_start=$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$t0" "$t1")
+plain_start=$(since "$t0")
 cat > "$work/inventory.yml" <<YAML
 all:
   hosts:
@@ -47,13 +47,13 @@ ansible-playbook -i "$work/inventory.yml" "$work/load.yml" > "$work/install.log"
 
 timed() { # timed WAY WHERE: seconds for the role's run that loads the three images that way
   docker exec "$VM" sh -c 'docker rmi -f mlops-test/postgres:latest mlops-test/minio:latest mlops-test/jupyter:latest >/dev/null 2>&1; true'
-  local t0 t1
+  local t0 took
   t0=$(date +%s.%N)
   ansible-playbook -i "$work/inventory.yml" "$work/load.yml" -e "$(archives "$1" "$2" postgres minio jupyter)" > "$work/$1.log" 2>&1 \
     || { tail -30 "$work/$1.log" >&2; exit 1; }
-  t1=$(date +%s.%N)
+  took=$(since "$t0")
   grep -q "changed: \[$VM\] => (item=mlops-test/jupyter:latest)" "$work/$1.log" || { echo "no load in $1.log" >&2; exit 1; }
-  python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$t0" "$t1"
+  echo "$took"
 }
 log "loading the stand-ins copied from the controller (archive)"
 copied=$(timed archive "$PWD/.cache/images/archives")
@@ -64,10 +64,9 @@ docker rm -f -v "$VM" >/dev/null
 log "starting $VM-store from the image store (make images' mlops-test-image-store), as Molecule does"
 t0=$(date +%s.%N)
 DOCKER_STORE=mlops-test-image-store scripts/start-test-vm.sh "$VM-store"
-t1=$(date +%s.%N)
+from_store=$(since "$t0")
 docker exec "$VM-store" test -d /var/lib/docker/image/overlay2 \
   || { echo "$VM-store has no images from the store (is it built? make images)" >&2; exit 1; }
-from_store=$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$t0" "$t1")
 sed -i "s/^    $VM:/    $VM-store:/" "$work/inventory.yml"
 ansible-playbook -i "$work/inventory.yml" "$work/load.yml" -e "$(archives vm_archive /srv/mlops-test-images postgres minio jupyter)" \
   > "$work/store.log" 2>&1 || { tail -30 "$work/store.log" >&2; exit 1; }
