@@ -51,7 +51,7 @@ def test_no_role_default_reads_another_roles_variable(role: Path):
 def test_every_role_has_the_entry_points_the_playbooks_call(role: Path):
     """tasks/check-inputs.yml runs preflight (types checked against the main spec), verify.yml verify, in every role."""
     if role.name != "common":
-        assert (role / "tasks/preflight.yml").read_text().count("mlops_vm.lab.check_types") == 1
+        assert (role / "tasks/preflight.yml").read_text().count("mlops_vm.lab.check_inputs") == 1
         assert (role / "tasks/verify.yml").exists() or role.name == "base"
 
 
@@ -95,9 +95,9 @@ def test_every_play_that_reads_the_lab_settings_loads_them(playbook: Path):
     assert missing == []
 
 
-def test_the_wired_variables_are_the_ones_wiring_yml_sets():
+def test_the_wired_variables_are_the_ones_the_wiring_sets():
     """preflight refuses these in the inventory and group_vars/all.yml leaves them out: both need the whole list."""
-    wiring = {name for name in load(ROOT / "playbooks/vars/wiring.yml") if not name.startswith("__")}
+    wiring = {name for name in load(ROOT / "roles/mlops/vars/main.yml") if not name.startswith("__")}
     assert wiring == set(load(ROOT / "playbooks/vars/wired_variables.yml"))
 
 
@@ -131,25 +131,30 @@ def test_the_operations_wire_roles_through_vars_not_public_defaults():
 
 
 def test_every_play_that_runs_a_role_loads_the_wiring():
+    """The wiring is the mlops role's vars/main.yml: a play that runs a role lists that role."""
     missing = []
     for path in sorted(ROOT.glob("playbooks/*.yml")):
         for play in yaml.safe_load(path.read_text()):
             runs_roles = "hosts" in play and role_includes(play.get("tasks", []))
-            if runs_roles and "vars/wiring.yml" not in play.get("vars_files", []):
+            if runs_roles and "mlops_vm.lab.mlops" not in play.get("roles", []):
                 missing.append(f"{path.name}: {play['name']}")
     assert missing == []
 
 
 @pytest.mark.parametrize("role", [*ROLES, ROOT / "roles/mlops"], ids=lambda p: p.name)
 def test_no_role_uses_another_roles_private_names(role: Path):
-    """__<role>_* names are a role's internals: no other role (nor the playbooks' __lab_*) appears in it."""
+    """__<role>_* names are a role's internals: no other role (nor the playbooks' __lab_*) appears in it.
+
+    The lab's own role (mlops, whose vars/main.yml is the playbooks' wiring) and the playbooks share __lab_*.
+    """
     owners = sorted([p.name for p in ROLES] + ["lab"], key=len, reverse=True)
+    own = "lab" if role.name == "mlops" else role.name
     borrowed = set()
     for path in role.rglob("*"):
         if path.is_file() and path.suffix in {".yml", ".j2"}:
             for name in re.findall(r"\b__([a-z][a-z0-9_]*)", path.read_text()):
-                owner = next((o for o in owners if name.startswith(o + "_")), role.name)
-                if owner != role.name:
+                owner = next((o for o in owners if name.startswith(o + "_")), own)
+                if owner != own:
                     borrowed.add(f"{path.relative_to(ROOT)}: __{name}")
     assert sorted(borrowed) == []
 

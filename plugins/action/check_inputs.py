@@ -1,23 +1,28 @@
-"""Action mlops_vm.lab.check_types: a role's variables have exactly the types its argument spec says.
+"""Action mlops_vm.lab.check_inputs: a role's variables have exactly the types its argument spec says,
+then pass the role's own rules.
 
 Ansible's own role argument validation converts rather than refuses: the string "alice" passes as
 the list ["alice"], "false" as a boolean, and a later loop or condition then misbehaves after
 the VM has been changed. This action refuses such values, naming each variable, the value given
-and the type wanted, before anything changes.
+and the type wanted, before anything changes. A role's other rules (names, ports, paths) are a
+list of problems it works out in a task variable; they are read only once the types are right
+(a rule written for a list would misread a string), in the same task: every run pays per task.
 """
 
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: check_types
-short_description: Refuse role variables whose types differ from the role's argument spec
+name: check_inputs
+short_description: Refuse role variables whose types differ from the role's argument spec, then any other problem
 description:
   - Reads an entry point of a role's C(meta/argument_specs.yml) and checks each option that is set
     against its C(type) (and C(elements), and the C(options) of list or dict items), strictly; a
     list must be a list, a dict a dict, a bool a boolean, an int an integer (or a string of ASCII digits,
     as C(-e name=5000) gives), a float a number, a str or path a string.
   - Also refuses a value outside the option's C(choices), an unknown key in a dict item and a
-    missing required key. Fails with one line per wrong variable; does nothing else.
+    missing required key. Fails with one line per wrong variable.
+  - Then, when every type is right, reads the variable named by O(rules), a list of problems the
+    role worked out (empty strings ignored), and fails with them joined by C(; ). Does nothing else.
 options:
   spec:
     description: Path of the role's meta/argument_specs.yml on the controller.
@@ -27,14 +32,23 @@ options:
     description: Entry point whose options to check.
     type: str
     default: main
+  rules:
+    description:
+      - Name of a task variable holding a list of the role's other problems (strings), worked out
+        only when every type is right. None when omitted.
+    type: str
 """
 
 EXAMPLES = r"""
-- name: Check the variables' types strictly (a string is not a list)
-  mlops_vm.lab.check_types:
+- name: Check the variables' types strictly (a string is not a list), then the role's rules
+  mlops_vm.lab.check_inputs:
     spec: "{{ role_path }}/meta/argument_specs.yml"
+    rules: __example_problems
+  vars:
+    __example_problems: "{{ ['example_port must differ from 22'] if example_port == 22 else [] }}"
 """
 
+from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.yaml import yaml_load
 from ansible.plugins.action import ActionBase
 from ansible_collections.mlops_vm.lab.plugins.module_utils.kinds import number, whole_number
@@ -129,6 +143,22 @@ class ActionModule(ActionBase):
         if errors:
             result["failed"] = True
             result["msg"] = "Wrong type: " + "; ".join(errors)
+            return result
+        problems = [problem for problem in self._rules(args.get("rules"), task_vars) if problem]
+        if problems:
+            result["failed"] = True
+            result["msg"] = "; ".join(str(problem) for problem in problems)
         else:
             result["msg"] = f"{len(options)} variables checked"
         return result
+
+    def _rules(self, name, task_vars) -> list:
+        """The role's other problems: the list in task variable NAME, worked out now."""
+        if name is None:
+            return []
+        if not isinstance(name, str) or name not in task_vars:
+            raise AnsibleActionFail(f"rules must name a variable of the task; got {name!r}")
+        problems = self._templar.template(task_vars[name])
+        if not isinstance(problems, list):
+            raise AnsibleActionFail(f"{name} must work out to a list of problems; got {problems!r}")
+        return problems
