@@ -105,14 +105,16 @@ OPERATIONS = sorted(ROOT.glob("playbooks/*.yml")) + sorted(ROOT.glob("playbooks/
 
 
 def role_includes(tasks: list) -> list[tuple[str, str, dict]]:
-    """(role, entry point, task) for every include_role of TASKS, blocks included."""
+    """(role, entry point, task) for every include_role or import_role of TASKS, blocks included."""
     found = []
     for task in tasks or []:
         for key in ("block", "rescue", "always", "tasks"):
             found += role_includes(task.get(key, []))
-        include = task.get("ansible.builtin.include_role")
-        if include:
-            found.append((include["name"].removeprefix("mlops_vm.lab."), include.get("tasks_from", "main"), task))
+        for action in ("ansible.builtin.include_role", "ansible.builtin.import_role"):
+            if action in task:
+                found.append(
+                    (task[action]["name"].removeprefix("mlops_vm.lab."), task[action].get("tasks_from", "main"), task)
+                )
     return found
 
 
@@ -121,11 +123,16 @@ def operations_run() -> list[tuple[str, str, dict]]:
 
 
 def test_the_operations_wire_roles_through_vars_not_public_defaults():
-    """Data flows one way: no include is public, no include passes the wired variables itself."""
+    """Data flows one way: no include is public, no include passes the wired variables itself.
+
+    An import_role is public whatever it says: the imported role's defaults reach the rest of the
+    play, even from an included file (checked on ansible-core 2.19).
+    """
     wired = set(load(ROOT / "playbooks/vars/wired_variables.yml"))
     public, passed = [], []
     for role, entry, task in operations_run():
-        public += [f"{role}/{entry}"] if task["ansible.builtin.include_role"].get("public") else []
+        imported = "ansible.builtin.import_role" in task
+        public += [f"{role}/{entry}"] if imported or task["ansible.builtin.include_role"].get("public") else []
         passed += [f"{role}/{entry}: {name}" for name in task.get("vars", {}) if name in wired]
     assert (public, passed) == ([], [])
 
