@@ -149,9 +149,15 @@ YML
 ansible-playbook -i "$work/lab.yml" "$work/ssh-login.yml" > "$work/ssh-login.log" 2>&1 || { tail -30 "$work/ssh-login.log" >&2; exit 1; }
 # The first run over SSH rewrites the handout's address (the VM's IP, not its container name).
 converge "$work/ssh-first.log" -i "$work/ssh/inventory.yml"
-ssh_rerun=$(timed converge "$work/ssh-rerun.log" -i "$work/ssh/inventory.yml")
+# The goal's figure: three runs, the median (this machine's runs of the same work spread by a few
+# seconds); the changed count is the most any of them changed.
+ssh_reruns=()
+for n in 1 2 3; do ssh_reruns+=("$(timed converge "$work/ssh-rerun-$n.log" -i "$work/ssh/inventory.yml")"); done
+read -r ssh_rerun ssh_rerun_median_log <<<"$(for n in 1 2 3; do echo "${ssh_reruns[n - 1]} $work/ssh-rerun-$n.log"; done | sort -n | sed -n 2p)"
+cp "$ssh_rerun_median_log" "$work/ssh-rerun.log"
 ssh_rerun_linear=$(ANSIBLE_STRATEGY=linear timed converge "$work/ssh-rerun-linear.log" -i "$work/ssh/inventory.yml")
-ssh_changed=$(changed_in "$work/ssh-rerun.log") ssh_changed_linear=$(changed_in "$work/ssh-rerun-linear.log")
+ssh_changed=$(for n in 1 2 3; do changed_in "$work/ssh-rerun-$n.log"; done | sort -n | tail -1)  # the most any run changed
+ssh_changed_linear=$(changed_in "$work/ssh-rerun-linear.log")
 # The same re-run as a user of the installed collection makes it (README): plain ansible-core, run
 # from another directory (the lab's credentials and handouts named, as theirs would be), with the
 # pipelining the README advises and without it.
@@ -180,7 +186,7 @@ tasks_run=$(grep -oE "$vm +: ok=[0-9]+" "$work/rerun.log" | grep -oE '[0-9]+$')
   echo
   echo "| Connection | Mitogen | Without (linear) |"
   echo "|---|---|---|"
-  echo "| SSH, sudo | **${ssh_rerun} s**, ${ssh_changed} changed | ${ssh_rerun_linear} s, ${ssh_changed_linear} changed |"
+  echo "| SSH, sudo | **${ssh_rerun} s** (median of ${ssh_reruns[*]}), ${ssh_changed} changed | ${ssh_rerun_linear} s, ${ssh_changed_linear} changed |"
   echo "| Docker | **${rerun} s**, ${changed} changed | ${rerun_linear} s, ${changed_linear} changed |"
   echo
   echo "The same re-run over SSH from the installed collection (\`mlops_vm.lab.site\` on plain ansible-core,"
