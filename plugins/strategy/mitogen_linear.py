@@ -10,9 +10,11 @@ a user of the collection picks a strategy in their own ansible.cfg.
 
 import getpass
 
+import ansible.collections.list
+import ansible_mitogen.planner
 import ansible_mitogen.strategy
 import ansible_mitogen.transport_config
-from ansible_mitogen.plugins.strategy.mitogen_linear import StrategyModule
+from ansible_mitogen.plugins.strategy.mitogen_linear import StrategyModule as _MitogenLinear
 
 _remote_user = ansible_mitogen.transport_config.PlayContextSpec.remote_user
 
@@ -33,5 +35,34 @@ def _local_remote_user(spec):
 
 
 ansible_mitogen.transport_config.PlayContextSpec.remote_user = _local_remote_user
+
+_collection_dirs: list[str] | None = None
+
+
+def _installed_collection_dirs() -> list[str]:
+    """The installed collections' directories, listed once per run instead of once per task."""
+    global _collection_dirs
+    if _collection_dirs is None:
+        _collection_dirs = [path.decode() for path in ansible.collections.list.list_collection_dirs()]
+    return _collection_dirs
+
+
+def _load_collections(invocation):
+    """Mitogen lists every installed collection's directory (about 100 with the `ansible` package)
+    for each task that runs a collection's module, in the worker Ansible forks for that task, so its
+    own cache never outlives the task: 82 ms a task, 2.1 of a no-change run's 25 controller CPU-s.
+    The list is made once, in the strategy's process, before any worker forks (they inherit it);
+    collections are not installed in the middle of a run."""
+    invocation._extra_sys_paths.update(_installed_collection_dirs())
+
+
+ansible_mitogen.planner._load_collections = _load_collections
+
+
+class StrategyModule(_MitogenLinear):
+    def run(self, iterator, play_context, result=0):
+        _installed_collection_dirs()
+        return super().run(iterator, play_context, result)
+
 
 __all__ = ["StrategyModule"]
