@@ -8,8 +8,8 @@ short_description: Whether every package of a list is installed, from the packag
 description:
   - True when the play has read the VM's packages (C(mlops_vm.lab.dpkg_packages), which the base
     role runs at its start, live, every run) and every name of the list is among them. False when
-    one is missing, and when nothing was read (a role run alone), so an apt task guarded by
-    C(when: not (packages is mlops_vm.lab.installed(ansible_facts))) asks apt exactly as before.
+    one is missing, and when nothing was read (a role run alone), so an apt task whose condition
+    is C(not (packages is mlops_vm.lab.installed(ansible_facts))) asks apt exactly as before.
 positional: _input, facts
 options:
   _input:
