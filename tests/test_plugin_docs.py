@@ -35,10 +35,11 @@ def test_there_are_plugins_to_check():
 def test_documentation_parses(path):
     strings = doc_strings(path)
     assert "DOCUMENTATION" in strings, f"{path.name} has no DOCUMENTATION"
+    parsed = {}
     for name, text in strings.items():
         try:
-            yaml.safe_load(text)
+            parsed[name] = yaml.safe_load(text)
         except yaml.YAMLError as error:
             pytest.fail(f"{path.name} {name}: {error}")
-    documentation = yaml.safe_load(strings["DOCUMENTATION"])
+    documentation = parsed["DOCUMENTATION"]
     assert isinstance(documentation, dict) and documentation.get("short_description"), path.name

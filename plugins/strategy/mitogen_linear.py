@@ -8,6 +8,7 @@ runs the same playbooks without it. Not part of the built collection (galaxy.yml
 a user of the collection picks a strategy in their own ansible.cfg.
 """
 
+import functools
 import getpass
 
 import ansible.collections.list
@@ -36,15 +37,11 @@ def _local_remote_user(spec):
 
 ansible_mitogen.transport_config.PlayContextSpec.remote_user = _local_remote_user
 
-_collection_dirs: list[str] | None = None
 
-
-def _installed_collection_dirs() -> list[str]:
+@functools.cache
+def _installed_collection_dirs() -> tuple[str, ...]:
     """The installed collections' directories, listed once per run instead of once per task."""
-    global _collection_dirs
-    if _collection_dirs is None:
-        _collection_dirs = [path.decode() for path in ansible.collections.list.list_collection_dirs()]
-    return _collection_dirs
+    return tuple(path.decode() for path in ansible.collections.list.list_collection_dirs())
 
 
 def _load_collections(invocation):
