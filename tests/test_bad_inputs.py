@@ -9,8 +9,11 @@ everything. Cases that need a VM's state (a downgrade) are in the Molecule scena
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -335,48 +338,9 @@ def shared_facts(work: Path, hosts: list[str], env: dict) -> dict:
     return settings
 
 
-@pytest.fixture(scope="session")
-def suite(tmp_path_factory) -> dict:
-    """Run site.yml's preflight once, one host per case; return {host: (reason, stats)}."""
-    work = tmp_path_factory.mktemp("bad-inputs")
-    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
-    groups: dict[str, dict] = {
-        "mlops": {"hosts": {VALID: dict(local)}},
-        "mlops_data": {"hosts": {}},
-        "mlops_tracking": {"hosts": {}},
-    }
-    for case in CASES:
-        name, variables, _names, *where = case
-        for group in where[0] if where else ["mlops"]:
-            groups[group]["hosts"][name] = {**local, **variables}
-    (work / "inventory.yml").write_text(yaml.safe_dump({"all": {"children": groups}}))
-    env = {
-        **os.environ,
-        "ANSIBLE_STDOUT_CALLBACK": "json",
-        "ANSIBLE_FORKS": "40",
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        # Every case is a local host, which ansible.cfg's Mitogen leaves to Ansible's connection,
-        # and its strategy costs more per task and host than linear here: 562 s against 336 s for
-        # this run of 131 hosts (both beside a CI run). It checks inputs, not how tasks travel.
-        "ANSIBLE_STRATEGY": "linear",
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    }
-    env |= shared_facts(work, [name for group in groups.values() for name in group["hosts"]], env)
-    run = ansible_playbook(
-        work / "inventory.yml",
-        "site.yml",
-        "-e",
-        json.dumps(
-            {
-                "mlops_preflight_only": True,
-                "mlops_credentials_dir": str(work / "credentials"),
-                "mlops_handouts_dir": str(work / "handouts"),
-            }
-        ),
-        env=env,
-        timeout=600,
-    )
-    output = json.loads(run.stdout[run.stdout.index("{") :])
+def summarize(output: dict) -> dict:
+    """From the json callback's output: each refused host's reason, the hosts provisioned, the
+    changes per host (the report's roster aside) and the stats."""
     reasons, provisioned, changed = {}, set(), {}
     for play in output["plays"]:
         # The report writes the roster on the controller, run once: it counts on the first host.
@@ -389,14 +353,92 @@ def suite(tmp_path_factory) -> dict:
                 reasons |= {host: result["ansible_facts"]["lab_failure"] for host, result in task["hosts"].items()}
             if task["task"]["name"] == "Provision":
                 provisioned |= set(task["hosts"])
-    return {
-        "rc": run.returncode,
-        "reasons": reasons,
-        "stats": output["stats"],
-        "provisioned": provisioned,
-        "changed": changed,
-        "stderr": run.stderr,
-    }
+    return {"reasons": reasons, "stats": output["stats"], "provisioned": provisioned, "changed": changed}
+
+
+class SuiteRun:
+    """site.yml's preflight over every case, one host per case, in one ansible-playbook run started
+    in the background (about 200 s alone, most of pytest's time): tests/conftest.py starts it once
+    the tests are collected, so the other tests run beside it, and its own tests go last."""
+
+    def __init__(self):
+        self.work = Path(tempfile.mkdtemp(prefix="mlops-bad-inputs-"))
+        self.started = time.monotonic()
+        self._results: dict | None = None
+        local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+        groups: dict[str, dict] = {
+            "mlops": {"hosts": {VALID: dict(local)}},
+            "mlops_data": {"hosts": {}},
+            "mlops_tracking": {"hosts": {}},
+        }
+        for case in CASES:
+            name, variables, _names, *where = case
+            for group in where[0] if where else ["mlops"]:
+                groups[group]["hosts"][name] = {**local, **variables}
+        (self.work / "inventory.yml").write_text(yaml.safe_dump({"all": {"children": groups}}))
+        env = {
+            **os.environ,
+            "ANSIBLE_STDOUT_CALLBACK": "json",
+            "ANSIBLE_FORKS": "40",
+            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+            # Every case is a local host, which ansible.cfg's Mitogen leaves to Ansible's connection,
+            # and its strategy costs more per task and host than linear here: 562 s against 336 s for
+            # this run of 131 hosts (both beside a CI run). It checks inputs, not how tasks travel.
+            "ANSIBLE_STRATEGY": "linear",
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        }
+        env |= shared_facts(self.work, [name for group in groups.values() for name in group["hosts"]], env)
+        settings = {
+            "mlops_preflight_only": True,
+            "mlops_credentials_dir": str(self.work / "credentials"),
+            "mlops_handouts_dir": str(self.work / "handouts"),
+        }
+        self.stdout, self.stderr = (open(self.work / name, "w+") for name in ("stdout", "stderr"))  # noqa: SIM115
+        self.process = subprocess.Popen(  # noqa: S603 - our own playbook
+            [
+                str(Path(sys.executable).parent / "ansible-playbook"),
+                "-i",
+                str(self.work / "inventory.yml"),
+                str(ROOT / "site.yml"),
+                "-e",
+                json.dumps(settings),
+            ],
+            stdout=self.stdout,
+            stderr=self.stderr,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+
+    def results(self) -> dict:
+        """Wait for the run (600 s from its start at most); what each host's checks said."""
+        if self._results is None:
+            rc = self.process.wait(timeout=max(1, 600 - (time.monotonic() - self.started)))
+            self.stdout.seek(0)
+            self.stderr.seek(0)
+            stdout, stderr = self.stdout.read(), self.stderr.read()
+            self._results = {"rc": rc, "stderr": stderr, **summarize(json.loads(stdout[stdout.index("{") :]))}
+        return self._results
+
+    def stop(self):
+        """End the run if no test waited for it; remove its files."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.stdout.close()
+        self.stderr.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+SUITE_RUN = pytest.StashKey[SuiteRun]()
+
+
+@pytest.fixture(scope="session")
+def suite(request) -> dict:
+    """The suite's run (started by tests/conftest.py, or here when this file's tests run alone)."""
+    if SUITE_RUN not in request.config.stash:
+        request.config.stash[SUITE_RUN] = SuiteRun()
+    return request.config.stash[SUITE_RUN].results()
 
 
 def test_the_suite_has_enough_cases():
