@@ -8,7 +8,8 @@
 # But two at a time leave the cores idle 18% of the time (both waiting: a service starting, a
 # retry's delay, the disk), so MOLECULE_IDLE_JOBS more (default 1) run on what the others leave:
 # at low priority (nice, and a low CPU weight for their VMs), shortest first from the end of the
-# list while the others take the longest from its start.
+# list while the others take the longest from its start. Measured, two CI runs of the same code
+# but this: scenarios 2282 s with it (the cores 89% busy), 2606 s without (82%).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"  # molecule runs ansible-config, ansible-playbook from PATH
