@@ -295,10 +295,15 @@ CASES = [
 VALID = "valid-input"
 
 
+def playbook_command(inventory: Path, playbook: str, *args: str) -> list[str]:
+    """ansible-playbook -i INVENTORY <one of the repository's playbooks> ARGS, as a user types it."""
+    return [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(ROOT / playbook), *args]
+
+
 def ansible_playbook(inventory: Path, playbook: str, *args: str, env: dict | None = None, timeout: int = 120):
     """Run one of the repository's playbooks as a user would; the finished process."""
     return subprocess.run(  # noqa: S603 - our own playbook
-        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory), str(ROOT / playbook), *args],
+        playbook_command(inventory, playbook, *args),
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -395,14 +400,7 @@ class SuiteRun:
         }
         self.stdout, self.stderr = (open(self.work / name, "w+") for name in ("stdout", "stderr"))  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603 - our own playbook
-            [
-                str(Path(sys.executable).parent / "ansible-playbook"),
-                "-i",
-                str(self.work / "inventory.yml"),
-                str(ROOT / "site.yml"),
-                "-e",
-                json.dumps(settings),
-            ],
+            playbook_command(self.work / "inventory.yml", "site.yml", "-e", json.dumps(settings)),
             stdout=self.stdout,
             stderr=self.stderr,
             text=True,
@@ -435,9 +433,7 @@ SUITE_RUN = pytest.StashKey[SuiteRun]()
 
 @pytest.fixture(scope="session")
 def suite(request) -> dict:
-    """The suite's run (started by tests/conftest.py, or here when this file's tests run alone)."""
-    if SUITE_RUN not in request.config.stash:
-        request.config.stash[SUITE_RUN] = SuiteRun()
+    """The suite's run, which tests/conftest.py started for every collected test that reads it."""
     return request.config.stash[SUITE_RUN].results()
 
 
